@@ -1,0 +1,136 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments import services
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentScore,
+    ConsolidatedScore,
+    FrameworkVersion,
+    Indicator,
+    IndicatorConsolidation,
+    TransitionLog,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: the admin shows them, never edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(admin.ModelAdmin):
+    list_display = ["code", "published_at"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "version",
+        "dimension",
+        "coherence_type",
+        "area",
+        "link",
+        "answer_type",
+        "weight",
+    ]
+    list_filter = ["version", "dimension", "coherence_type", "link", "perspective", "answer_type"]
+    search_fields = ["code", "question_en"]
+    list_select_related = ["version", "area"]
+
+    def save_model(self, request, obj, form, change):
+        weight_changed = change and "weight" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if weight_changed:
+            # A weight change recomputes every score of that version (DESIGN §3).
+            from assessments import tasks
+
+            transaction.on_commit(lambda: services.delay_safely(tasks.recompute_all))
+            messages.info(request, "Scores of this version are being recomputed.")
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["indicator", "value", "na", "evidence", "instruments", "flagged", "flag_comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(admin.TabularInline):
+    model = TransitionLog
+    extra = 0
+    fields = ["at", "by", "from_state", "to_state", "reason", "indicators"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Assessments change only through the workflow services: the admin reads them."""
+
+    list_display = ["id", "country", "cycle", "actor", "perspective", "state", "version"]
+    list_filter = ["state", "cycle", "country", "perspective"]
+    list_select_related = ["country", "actor"]
+    readonly_fields = [
+        "country",
+        "cycle",
+        "actor",
+        "perspective",
+        "framework",
+        "state",
+        "version",
+        "return_reason",
+        "created_by",
+    ]
+    inlines = [AnswerInline, TransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["assessment", "indicator", "value", "na", "flagged", "updated_by"]
+    list_select_related = ["assessment__actor", "indicator__version", "updated_by"]
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "action", "from_state", "to_state", "by", "at"]
+    list_select_related = ["assessment__actor", "by"]
+
+
+@admin.register(AssessmentScore)
+class AssessmentScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "overall", "band", "stale", "computed_at"]
+    list_select_related = ["assessment__actor"]
+
+
+@admin.register(ConsolidatedScore)
+class ConsolidatedScoreAdmin(ReadOnlyAdmin):
+    list_display = ["country", "cycle", "overall", "band", "divergence", "assessments", "stale"]
+    list_select_related = ["country"]
+
+
+@admin.register(IndicatorConsolidation)
+class IndicatorConsolidationAdmin(ReadOnlyAdmin):
+    list_display = ["country", "cycle", "indicator", "value", "spread", "n"]
+    list_select_related = ["country", "indicator"]

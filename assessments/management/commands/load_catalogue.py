@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assessments import catalogue, services, tasks
+
+
+class Command(BaseCommand):
+    help = "Load the vocabularies, the catalogue and the indicator framework from fixtures/."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fixtures",
+            default=str(catalogue.FIXTURES),
+            help="the folder holding the YAML files (default: fixtures/)",
+        )
+
+    def handle(self, *args, fixtures, **options):
+        from pathlib import Path
+
+        try:
+            report = catalogue.load(Path(fixtures))
+        except catalogue.CatalogueError as exc:
+            raise CommandError(
+                "The catalogue was not loaded; nothing was written:\n  " + "\n  ".join(exc.errors)
+            ) from None
+        if report.weights_changed:
+            # A weight change recomputes every score of that version (DESIGN §3).
+            transaction.on_commit(lambda: services.delay_safely(tasks.recompute_all))
+        self.stdout.write(f"Catalogue loaded: {report}")

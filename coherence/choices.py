@@ -1,0 +1,143 @@
+"""The fixed vocabularies every app shares (DESIGN §2, §3, §7)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    """Governance levels, from the inside out (Diagram 1.1, ¶3, ¶12–34)."""
+
+    SUBNATIONAL = "subnational", _("Sub-national")
+    NATIONAL = "national", _("National")
+    BILATERAL = "bilateral", _("Bilateral")
+    REGIONAL = "regional", _("Regional")
+    INTERNATIONAL = "international", _("International")
+
+
+class ToolKind(models.TextChoices):
+    """Tool types: the columns of the Annex B grid (¶7, ¶9)."""
+
+    STRATEGY = "strategy", _("Strategy")
+    POLICY = "policy", _("Policy")
+    INSTRUMENT = "instrument", _("Instrument")
+    FRAMEWORK = "framework", _("Framework")
+    RESEARCH = "research", _("Research")
+    EVIDENCE = "evidence", _("Evidence")
+    DATA = "data", _("Data")
+
+
+class CoherenceType(models.TextChoices):
+    HORIZONTAL = "horizontal", _("Horizontal")
+    VERTICAL = "vertical", _("Vertical")
+
+
+class AreaGroup(models.TextChoices):
+    MIGRATION = "migration", _("Migration-specific")
+    SECTORAL = "sectoral", _("Sectoral")
+    INSTITUTIONAL = "institutional", _("Institutional")
+
+
+AREA_CODES = (
+    "labour_migration",
+    "diaspora_remittances",
+    "integration",
+    "return_reintegration",
+    "asylum_protection",
+    "irregular_migration",
+    "trafficking_smuggling",
+    "employment",
+    "skills_education",
+    "health",
+    "housing_urban",
+    "social_protection",
+    "trade_investment",
+    "agriculture_rural",
+    "climate_environment",
+    "governance_rule_of_law",
+    "peace_security",
+    "institutional",
+)
+
+
+class Dimension(models.TextChoices):
+    """The five dimensions of the KNOMAD/OECD PICMD dashboard."""
+
+    INSTITUTIONAL = "institutional", _("Promote institutional coherence")
+    COSTS = "costs", _("Reduce the costs of migration")
+    RIGHTS = "rights", _("Protect migrants and their families")
+    INTEGRATION = "integration", _("Promote (re)integration")
+    DEVELOPMENT = "development", _("Enhance the development impact")
+
+
+class Link(models.TextChoices):
+    """The pair of levels a vertical indicator connects."""
+
+    SUBNATIONAL = "national-subnational", _("National ↔ sub-national")
+    BILATERAL = "national-bilateral", _("National ↔ bilateral")
+    REGIONAL = "national-regional", _("National ↔ regional")
+    INTERNATIONAL = "national-international", _("National ↔ international")
+
+
+class Perspective(models.TextChoices):
+    ORIGIN = "origin", _("Country of origin")
+    DESTINATION = "destination", _("Country of destination")
+    BOTH = "both", _("Both")
+
+
+class Stage(models.TextChoices):
+    INPUT = "input", _("Input")
+    OUTPUT = "output", _("Output")
+    OUTCOME = "outcome", _("Outcome")
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = "yes_no", _("Yes / no")
+    THREE_LEVEL = "three_level", _("0 / 5 / 10")
+    SCALE = "scale", _("Scale 0–4")
+    PERCENT = "percent", _("Percent 0–100")
+
+
+class Band(models.TextChoices):
+    INITIAL = "initial", _("Initial")
+    DEVELOPING = "developing", _("Developing")
+    ESTABLISHED = "established", _("Established")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class Role(models.TextChoices):
+    """What a user may do (DESIGN §1, §7)."""
+
+    FOCAL_POINT = "focal_point", _("Government focal point")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMIN = "admin", _("Catalogue administrator")
+    PARTNER = "partner", _("Partner system")
+    IMPORTER = "importer", _("Importer (built-in)")
+
+
+class ActorType(models.TextChoices):
+    LINE_MINISTRY = "line_ministry", _("Line ministry")
+    LEAD_MIGRATION_AGENCY = "lead_migration_agency", _("Lead migration agency")
+    INTER_MINISTERIAL_COMMITTEE = "inter_ministerial_committee", _("Inter-ministerial committee")
+    PARLIAMENT = "parliament", _("Parliament")
+    LOCAL_AUTHORITY = "local_authority", _("Local or regional authority")
+    MIGRANT_ASSOCIATION = "migrant_association", _("Migrant or diaspora association")
+    EMPLOYER = "employer", _("Employer or recruiter")
+    TRADE_UNION = "trade_union", _("Trade union")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    ACADEMIA = "academia", _("Academia")
+    INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+    REGIONAL_CONSULTATIVE_PROCESS = (
+        "regional_consultative_process",
+        _("Regional consultative process"),
+    )
+    REGIONAL_ECONOMIC_COMMUNITY = "regional_economic_community", _("Regional economic community")
+    DEVELOPMENT_AGENCY = "development_agency", _("Development agency")
+
+
+GOVERNMENT_ACTOR_TYPES = (
+    ActorType.LINE_MINISTRY,
+    ActorType.LEAD_MIGRATION_AGENCY,
+    ActorType.INTER_MINISTERIAL_COMMITTEE,
+    ActorType.PARLIAMENT,
+    ActorType.LOCAL_AUTHORITY,
+)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from instruments.models import Instrument, Interaction
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "tool_type", "paragraph"]
+    list_filter = ["tool_type", "levels", "areas"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["levels", "areas"]
+    autocomplete_fields = ["owners", "countries"]
+    list_select_related = ["tool_type"]
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["source", "target", "score"]
+    list_filter = ["score"]
+    autocomplete_fields = ["source", "target"]
+    list_select_related = ["source", "target"]
