@@ -84,7 +84,11 @@ class Indicator(TranslatedText):
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="weight_positive"),
             models.CheckConstraint(
                 condition=(models.Q(coherence_type="horizontal") & models.Q(link__isnull=True))
-                | (models.Q(coherence_type="vertical") & models.Q(link__in=Link.values)),
+                | (
+                    models.Q(coherence_type="vertical")
+                    & models.Q(link__isnull=False)
+                    & models.Q(link__in=Link.values)
+                ),
                 name="vertical_has_link_horizontal_none",
             ),
             models.CheckConstraint(

@@ -488,7 +488,25 @@ def mark_assessment_stale(assessment: Assessment) -> None:
 
 
 def mark_consolidation_stale(country_id: str, cycle: int) -> None:
-    ConsolidatedScore.objects.filter(country_id=country_id, cycle=cycle).update(stale=True)
+    """Mark a country-cycle's consolidation stale; on a first validation create it, stale
+    and empty, so that readers see "being computed" rather than nothing."""
+    updated = ConsolidatedScore.objects.filter(country_id=country_id, cycle=cycle).update(
+        stale=True
+    )
+    if updated:
+        return
+    validated = Assessment.objects.filter(
+        country_id=country_id, cycle=cycle, state=State.VALIDATED
+    ).values_list("framework_id", flat=True)
+    framework_ids = list(validated)
+    if framework_ids:
+        ConsolidatedScore.objects.create(
+            country_id=country_id,
+            cycle=cycle,
+            framework_id=framework_ids[0],
+            assessments=len(framework_ids),
+            stale=True,
+        )
 
 
 def delay_safely(task, *args) -> None:

@@ -36,5 +36,40 @@ def pytest_collection_modifyitems(config, items):
     real_services = os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")
     skip = pytest.mark.skip(reason="needs DATABASE_URL and REDIS_URL (a real worker)")
     for item in items:
-        if "worker" in item.keywords and not real_services:
+        if item.get_closest_marker("worker") and not real_services:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_worker(request):
+    """Tasks run in process (after commit) in every test but those that use the real
+    worker, so a test's numbers never depend on a worker it did not ask for."""
+    from coherence.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One real worker for the session, on Redis, against the test database."""
+    from django.db import connection
+
+    from coherence.celery import app
+    from tests.worker import Worker, database_url
+
+    app.control.purge()
+    worker = Worker(database_url(connection.settings_dict), tmp_path_factory.mktemp("w") / "pause")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """A cheap hasher for tests that create the catalogue's users by the dozen and never
+    check a password: PBKDF2 would cost seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,6 +18,7 @@ def service_id(name: str) -> str:
     # real services run; a bare parameter id "worker" would be taken for that marker.
     return f"service:{name}"
 
+
 APP_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
@@ -78,7 +79,9 @@ def test_data_services_keep_their_data_in_volumes(services, name):
 
 
 @pytest.mark.parametrize(
-    ("name", "subcommand"), [("worker", "worker"), ("beat", "beat")], ids=["celery-w", "celery-b"]
+    ("name", "subcommand"),
+    [("worker", "worker"), ("beat", "beat")],
+    ids=["celery-worker", "celery-beat"],
 )
 def test_worker_and_beat_run_celery(services, name, subcommand):
     words = command_of(services[name]).split()

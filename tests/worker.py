@@ -1,0 +1,84 @@
+"""A real Celery worker process on Redis, consuming tasks against the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url(settings_dict) -> str:
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    user = settings_dict.get("USER") or "postgres"
+    password = settings_dict.get("PASSWORD")
+    auth = f"{user}:{password}" if password else user
+    return f"postgresql://{auth}@{host}:{port}/{settings_dict['NAME']}"
+
+
+class Worker:
+    def __init__(self, database: str, pause_file: Path):
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "CELERY_TASK_SOFT_TIME_LIMIT": "90",
+            "CELERY_TASK_TIME_LIMIT": "100",
+            "CELERY_VISIBILITY_TIMEOUT": "120",
+            "CELERY_TASK_REJECT_ON_WORKER_LOST": "on",
+            "COHERENCE_PAUSE_FILE": str(pause_file),
+        }
+        self.pause_file = pause_file
+        self.process: subprocess.Popen | None = None
+        self.log = ROOT / "test-artifacts" / "celery-worker.log"
+
+    def start(self) -> None:
+        self.log.parent.mkdir(exist_ok=True)
+        celery = str(Path(sys.executable).with_name("celery"))
+        self.process = subprocess.Popen(  # noqa: S603
+            [celery, "-A", "coherence", "worker", "-Q", "celery,heavy", "--pool", "prefork",
+             "--concurrency", "1", "--include", "tests.worker_hooks", "--loglevel", "info",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from coherence.celery import app
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited; see {self.log}")
+            replies = app.control.ping(timeout=1.0)
+            if replies:
+                return
+        raise RuntimeError(f"the worker did not answer in {timeout} s; see {self.log}")
+
+    def child_pids(self) -> list[int]:
+        out = subprocess.run(  # noqa: S603
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True  # noqa: S607
+        ).stdout
+        return [int(p) for p in out.split()]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def wait_for(predicate, timeout: float = 45, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"not true after {timeout} s: {predicate.__doc__ or predicate}")
