@@ -362,9 +362,23 @@ class IndicatorConsolidation(models.Model):
     """An indicator's consolidated value in a country and cycle, and how far the
     validated assessments' values spread (100 × (max − min))."""
 
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    # A derived table rewritten whole by every recompute: no database-level foreign keys,
+    # whose per-row checks would double the cost of writing it.
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     cycle = models.PositiveSmallIntegerField()
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     value = models.FloatField(null=True)
     spread = models.FloatField(null=True)
     n = models.PositiveSmallIntegerField(default=0)
@@ -376,7 +390,6 @@ class IndicatorConsolidation(models.Model):
                 fields=["country", "cycle", "indicator"], name="one_consolidation_per_indicator"
             )
         ]
-        indexes = [models.Index(fields=["country", "cycle", "spread"])]
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.cycle} {self.indicator_id}: {self.value}"

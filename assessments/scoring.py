@@ -34,7 +34,6 @@ LOWEST_BAND = "initial"
 # alphabetically, which is also the order the breakdown is published in.
 BREAKDOWN_KINDS = {"area": "area", "dimension": "dimension", "link": "link"}
 
-TOTAL_COLUMNS = ["overall", "horizontal", "vertical", "band"]
 BREAKDOWN_COLUMNS = ["kind", "code", "score", "coverage"]
 INDICATOR_COLUMNS = ["value", "spread", "n"]
 
@@ -270,6 +269,51 @@ def to_payload(totals_row: pd.Series | dict, breakdown_rows: pd.DataFrame) -> di
     return payload
 
 
+def payloads(scores: Scores | CountryScores, keys: list[str]) -> dict:
+    """``to_payload`` for every row of ``scores`` at once: key → payload, where the key is
+    the assessment id or the (country, cycle) pair. One pass over the breakdown rows
+    (figures, not answers) instead of a frame slice per assessment."""
+    _KINDS = {"area": "areas", "dimension": "dimensions", "link": "links"}
+    totals = scores.totals.reset_index()
+    out: dict = {}
+    key_columns = [totals[k].tolist() for k in keys]
+    extra = [c for c in ("divergence", "assessments") if c in totals.columns]
+    columns = {c: totals[c].tolist() for c in ("overall", "horizontal", "vertical", "band", *extra)}
+    for i, key in enumerate(zip(*key_columns, strict=True)):
+        payload: dict[str, Any] = {
+            "overall": _native_float(columns["overall"][i]),
+            "horizontal": _native_float(columns["horizontal"][i]),
+            "vertical": _native_float(columns["vertical"][i]),
+            "band": None if _is_null(columns["band"][i]) else str(columns["band"][i]),
+            "areas": [],
+            "dimensions": [],
+            "links": [],
+        }
+        if "divergence" in columns:
+            payload["divergence"] = _native_float(columns["divergence"][i])
+        if "assessments" in columns:
+            payload["assessments"] = int(columns["assessments"][i])
+        out[key if len(keys) > 1 else key[0]] = payload
+    breakdown = scores.breakdown.sort_values([*keys, "kind", "code"])
+    rows = zip(
+        *(breakdown[k].tolist() for k in keys),
+        breakdown["kind"].tolist(),
+        breakdown["code"].tolist(),
+        breakdown["score"].tolist(),
+        breakdown["coverage"].tolist(),
+        strict=True,
+    )
+    width = len(keys)
+    for row in rows:
+        key = row[:width] if width > 1 else row[0]
+        kind, code, score, coverage = row[width:]
+        entry = {"code": str(code), "score": _native_float(score)}
+        if kind == "area":
+            entry["coverage"] = _native_float(coverage)
+        out[key][_KINDS[kind]].append(entry)
+    return out
+
+
 # --------------------------------------------------------------------------- internals
 
 
@@ -295,7 +339,10 @@ def _assessment_facts(
     indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per (assessment, indicator in its scope) with the indicator's attributes,
-    ``value`` (NaN where it carries none) and ``na`` (answered not applicable)."""
+    ``value`` (NaN where it carries none) and ``na`` (answered not applicable).
+
+    Answers to codes or assessments not given, or out of scope, drop out; should one
+    (assessment, indicator) pair appear twice, its last row wins."""
     framework = _clean_indicators(indicators)
     assessed = _clean_assessments(assessments)[["assessment_id", "perspective"]]
 
@@ -328,7 +375,7 @@ def _score(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Totals (on ``index``) and breakdown over ``facts`` — one row per unit (assessment or
     country-and-cycle, named by ``keys``) and indicator in its scope, with ``value``/``na``."""
-    facts = facts.copy()
+    facts = facts.copy()  # the caller's frame stays as given
     valued = facts["value"].notna()
     facts["weighted_value"] = (facts["weight"] * facts["value"]).where(valued, 0.0)
     facts["valued_weight"] = facts["weight"].where(valued, 0.0)
@@ -378,7 +425,7 @@ def _weighted_scores(facts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _is_null(value: Any) -> bool:
-    return value is None or (isinstance(value, float | np.floating) and np.isnan(value))
+    return value is None or bool(pd.isna(value))
 
 
 def _native_float(value: Any) -> float | None:

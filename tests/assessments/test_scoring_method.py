@@ -298,6 +298,9 @@ def test_round_half_away_from_zero_despite_binary_floats():
     assert round_half_away(values, 2).tolist()[:-1] == [0.13, 2.68, 1.01, 25.0, -1.01, -0.13, 0.12]
     assert math.isnan(round_half_away(values, 2).iloc[-1])
     assert round_half_away(0.12345, 4) == 0.1235
+    # Only representation noise is absorbed: a figure truly below the half stays below.
+    assert round_half_away(24.99499999, 2) == 24.99
+    assert round_half_away(0.123449999, 4) == 0.1234
     assert round_half_away(np.array([0.00005, 0.99995]), 4).tolist() == [0.0001, 1.0]
 
 

@@ -29,9 +29,9 @@ VALUES = st.one_of(
         [Fraction(0), Fraction(1), Fraction(1, 2)] + [Fraction(k, 4) for k in range(5)]
     ),
     st.integers(0, 100).map(lambda p: Fraction(p, 100)),
-    st.sampled_from(["24.995", "0.5", "12.5", "33.335", "49.995", "74.994", "0.005"]).map(
-        lambda p: Fraction(p) / 100
-    ),
+    # Percents on a rounding half (0.035, 1.005, 24.995, …): about one in nine of them is
+    # stored as a float just below the half, which naive float rounding would publish low.
+    st.integers(0, 9999).map(lambda c: Fraction(10 * c + 5, 1000) / 100),
 )
 
 
@@ -266,27 +266,44 @@ def cases(draw):
             "perspective": draw(st.sampled_from(PERSPECTIVES)),
             "weight": Fraction(draw(st.sampled_from(WEIGHTS))),
         }
+    # Few countries and cycles, so that consolidations often read three or more assessments.
     assessments = [
         {
             "assessment_id": assessment_id,
-            "country": draw(st.sampled_from(["PHL", "MDA"])),
-            "cycle": draw(st.sampled_from([2025, 2026])),
+            "country": draw(st.sampled_from(["PHL", "PHL", "PHL", "MDA"])),
+            "cycle": draw(st.sampled_from([2026, 2026, 2026, 2025])),
             "perspective": draw(st.sampled_from(PERSPECTIVES)),
-            "validated": draw(st.booleans()),
+            "validated": draw(st.sampled_from([True, True, False])),
         }
-        for assessment_id in draw(st.sets(st.integers(1, 40), max_size=6))
+        for assessment_id in draw(st.sets(st.integers(1, 40), max_size=8))
     ]
-    # Answers may name any assessment (also unknown ones) and any code (also unknown ones
-    # and those out of the assessment's scope); a value beside n/a must be ignored.
+    # A dense grid of answers, also to unknown assessments and codes and to indicators out of
+    # the assessment's scope; a value stored beside n/a must be ignored.
     ids = [a["assessment_id"] for a in assessments] + [99]
     codes = list(framework) + ["UNKNOWN"]
-    answer = st.tuples(
-        st.sampled_from(ids),
-        st.sampled_from(codes),
-        st.one_of(st.none(), VALUES.map(float)),
-        st.booleans() if draw(st.booleans()) else st.just(False),
+    value = VALUES.map(float)
+    states = {
+        "unanswered": st.just((None, False)),
+        "na": st.tuples(st.none() | value, st.just(True)),
+        "value": st.tuples(value, st.just(False)),
+    }
+    kinds = st.sampled_from(["absent", "unanswered", "na", "value", "value", "value"])
+    answers = []
+    for assessment_id in ids:
+        for code in codes:
+            kind = draw(kinds)
+            if kind != "absent":
+                answers.append((assessment_id, code, *draw(states[kind])))
+    answers = draw(st.permutations(answers))
+    # A few repeated pairs: the later row wins.
+    answers += draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ids), st.sampled_from(codes), st.none() | value, st.booleans()
+            ),
+            max_size=3,
+        )
     )
-    answers = draw(st.lists(answer, max_size=40))
     return Case(framework=framework, assessments=assessments, answers=answers)
 
 

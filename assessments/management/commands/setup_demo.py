@@ -14,6 +14,8 @@ class Command(BaseCommand):
                 "setup_demo refuses to run with DEBUG off: it creates users "
                 "with a published password."
             )
+        # The demo's own submissions and validations notify nobody.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         call_command("load_catalogue", stdout=self.stdout)
         try:
             report = demo.setup(catalogue.FIXTURES)
