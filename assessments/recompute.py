@@ -95,7 +95,8 @@ def _assessment_frames(
     )
     assessments["validated"] = assessments["state"] == State.VALIDATED
     answers = _query_frame(
-        f"SELECT ans.assessment_id, ans.indicator_id, ans.value, ans.na::int "  # noqa: S608
+        f"SELECT ans.assessment_id, ans.indicator_id, ans.value, "
+        f"CASE WHEN ans.na THEN 1 ELSE 0 END "  # noqa: S608
         f"FROM {ans} ans JOIN {a} ON {a}.id = ans.assessment_id WHERE {where}",
         params,
         ["assessment_id", "indicator_id", "raw", "na"],

@@ -161,3 +161,34 @@ def test_the_demo_has_its_users_and_every_state(debug_on):
         assert validated.values("actor").distinct().count() >= 2, iso
         assert Assessment.objects.filter(country_id=iso).values("cycle").distinct().count() >= 2
     assert set(Assessment.objects.values_list("cycle", flat=True)) <= set(range(2000, 2030))
+
+
+def test_the_demo_scores_are_stored_fresh_and_match_a_recompute(
+    debug_on, django_capture_on_commit_callbacks
+):
+    from assessments.models import AssessmentScore, ConsolidatedScore
+    from assessments.recompute import recompute_all
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setup_demo")
+
+    def snapshot():
+        return (
+            sorted(AssessmentScore.objects.values_list("assessment_id", "overall", "stale")),
+            sorted(
+                ConsolidatedScore.objects.values_list(
+                    "country_id", "cycle", "overall", "divergence", "assessments", "stale"
+                )
+            ),
+        )
+
+    stored = snapshot()
+    assert AssessmentScore.objects.count() == Assessment.objects.count()
+    assert not any(stale for *_, stale in stored[0])
+    validated_pairs = set(
+        Assessment.objects.filter(state="validated").values_list("country_id", "cycle")
+    )
+    assert {(c, y) for c, y, *_ in stored[1]} == validated_pairs
+    assert all(overall is not None for _, _, overall, *_ in stored[1])
+    recompute_all()
+    assert snapshot() == stored
