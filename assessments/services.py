@@ -391,7 +391,9 @@ def save_answers(
                     "v": locked.framework.code,
                 }
                 continue
-            if not indicator.in_scope(locked.perspective) and (given.value is not None or given.na):
+            if not indicator.in_scope(locked.perspective) and (
+                given.value is not None or given.na or given.evidence or given.instruments
+            ):
                 errors[code] = _("%(code)s is outside this assessment's perspective.") % {
                     "code": code
                 }
@@ -518,16 +520,49 @@ def delay_safely(task, *args) -> None:
         log.warning("Could not queue %s%r: scores stay stale", task.name, args, exc_info=True)
 
 
-def _queue_assessment(assessment_id: int) -> None:
-    from assessments import tasks
+class _RecomputeBatch:
+    """The recomputes one transaction asks for, queued once each when it commits: an
+    import that validates a thousand assessments of twenty countries queues twenty
+    consolidations, not a thousand."""
 
-    transaction.on_commit(lambda: delay_safely(tasks.recompute_assessment, assessment_id))
+    def __init__(self):
+        self.assessments: set[int] = set()
+        self.consolidations: set[tuple[str, int]] = set()
+
+    def flush(self) -> None:
+        from assessments import tasks
+
+        assessments, self.assessments = sorted(self.assessments), set()
+        consolidations, self.consolidations = sorted(self.consolidations), set()
+        for assessment_id in assessments:
+            delay_safely(tasks.recompute_assessment, assessment_id)
+        for country_id, cycle in consolidations:
+            delay_safely(tasks.recompute_consolidation, country_id, cycle)
+
+    def __call__(self) -> None:
+        self.flush()
+
+
+def _batch() -> _RecomputeBatch:
+    """This transaction's batch. Each request for it registers an on-commit callback that
+    flushes the whole batch (the first to run does the work, the others find it empty);
+    a rolled-back transaction drops the callbacks, and with them the batch."""
+    connection = transaction.get_connection()
+    batch = next(
+        (cb for _sids, cb, _robust in connection.run_on_commit if isinstance(cb, _RecomputeBatch)),
+        None,
+    )
+    batch = batch or _RecomputeBatch()
+    transaction.on_commit(batch)
+    return batch
+
+
+def _queue_assessment(assessment_id: int) -> None:
+    _batch().assessments.add(assessment_id)
 
 
 def _queue_consolidation(country_id: str, cycle: int) -> None:
-    from assessments import tasks
-
-    transaction.on_commit(lambda: delay_safely(tasks.recompute_consolidation, country_id, cycle))
+    _batch().consolidations.add((country_id, cycle))
 
 
 # --- Notifications ----------------------------------------------------------------------
