@@ -1,1 +1,11 @@
-urlpatterns = []
+from django.urls import path
+
+from instruments import views
+
+app_name = "grid"
+
+urlpatterns = [
+    path("", views.grid_page, name="grid"),
+    path("cell/", views.cell_page, name="cell"),
+    path("compare/", views.compare_page, name="compare"),
+]
