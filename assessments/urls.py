@@ -1,9 +1,23 @@
+"""The assessment pages: create, fill in, import, submit, review (DESIGN §8)."""
+
 from django.urls import path
 
 from assessments import views
+from assessments.choices import Action
 
 app_name = "assessments"
 
 urlpatterns = [
+    path("new/", views.new, name="new"),
+    path("queue/", views.queue, name="queue"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.detail, name="edit"),
+    path("<int:pk>/save/", views.save, name="save"),
+    path("<int:pk>/template.xlsx", views.template, name="template"),
+    path("<int:pk>/upload/", views.upload, name="upload"),
+    path("<int:pk>/history/<str:code>/", views.history, name="history"),
+    *(
+        path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
+        for action in Action.values
+    ),
 ]
