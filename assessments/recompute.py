@@ -95,9 +95,9 @@ def _assessment_frames(
     )
     assessments["validated"] = assessments["state"] == State.VALIDATED
     answers = _query_frame(
-        f"SELECT ans.assessment_id, ans.indicator_id, ans.value, "
-        f"CASE WHEN ans.na THEN 1 ELSE 0 END "  # noqa: S608
-        f"FROM {ans} ans JOIN {a} ON {a}.id = ans.assessment_id WHERE {where}",
+        "SELECT ans.assessment_id, ans.indicator_id, ans.value, "  # noqa: S608
+        f"CASE WHEN ans.na THEN 1 ELSE 0 END FROM {ans} ans "
+        f"JOIN {a} ON {a}.id = ans.assessment_id WHERE {where}",
         params,
         ["assessment_id", "indicator_id", "raw", "na"],
     )
@@ -266,12 +266,11 @@ def recompute_all(progress: Callable[[int, int], None] | None = None) -> dict:
             )
             step += 1
             progress(step, total)
-            per_assessment = scoring.score_assessments(indicators, assessments, answers)
+            per_assessment, per_country = scoring.score_all(indicators, assessments, answers)
             _write_assessment_scores(per_assessment, framework_id)
             counts["assessments"] += len(per_assessment.totals)
             step += 1
             progress(step, total)
-            per_country = scoring.score_countries(indicators, assessments, answers)
             _write_country_scores(per_country, framework_id)
             _write_consolidations(per_country.indicators, indicators)
             counts["countries"] += len(per_country.totals)

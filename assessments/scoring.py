@@ -179,61 +179,31 @@ def normalise(answer_type: pd.Series, raw: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- scoring
 
 
+def score_all(
+    indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame
+) -> tuple[Scores, CountryScores]:
+    """``score_assessments`` and ``score_countries`` of the same frames, in one pass.
+
+    The answers are matched to the indicators in each assessment's scope once, and both
+    levels are read from those facts: the figures are exactly those of the two functions.
+    """
+    facts = _facts(indicators, assessments, answers)
+    return _assessment_scores(facts), _country_scores(facts)
+
+
 def score_assessments(
     indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame
 ) -> Scores:
     """Score every given assessment, whatever its state (DESIGN §4, one assessment)."""
-    facts = _assessment_facts(indicators, assessments, answers)
-    keys = ["assessment_id"]
-    index = pd.Index(
-        np.sort(assessments["assessment_id"].astype("int64").unique()), name="assessment_id"
-    )
-    totals, breakdown = _score(facts, keys, index)
-    return Scores(totals=totals, breakdown=breakdown)
+    return _assessment_scores(_facts(indicators, assessments, answers))
 
 
 def score_countries(
     indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame
 ) -> CountryScores:
     """Consolidate the validated assessments of each (country, cycle) (DESIGN §4)."""
-    keys = ["country", "cycle"]
-    validated = _clean_assessments(assessments)
-    validated = validated[validated["validated"]]
-    facts = _assessment_facts(indicators, validated, answers)
-    facts = facts.merge(validated[["assessment_id", *keys]], on="assessment_id", how="left")
-
-    per_indicator = facts.groupby([*keys, "indicator"], sort=True)
-    consolidated = per_indicator.agg(
-        value=("value", "mean"),
-        n=("value", "count"),
-        high=("value", "max"),
-        low=("value", "min"),
-        any_na=("na", "any"),
-    ).reset_index()
-    consolidated["n"] = consolidated["n"].astype("int64")
-    consolidated["spread"] = np.where(
-        consolidated["n"] >= 2, 100.0 * (consolidated["high"] - consolidated["low"]), np.nan
-    )
-    # A consolidated value outranks an n/a given by another actor; n/a only counts where
-    # nobody gave a value.
-    consolidated["na"] = consolidated["any_na"] & (consolidated["n"] == 0)
-    consolidated = consolidated.merge(
-        _clean_indicators(indicators), left_on="indicator", right_on="code", how="left"
-    )
-
-    index = pd.MultiIndex.from_frame(
-        validated[keys].drop_duplicates().astype({"cycle": "int64"}).sort_values(keys)
-    )
-    totals, breakdown = _score(consolidated, keys, index)
-
-    divergence = consolidated.groupby(keys)["spread"].mean()
-    totals["divergence"] = round_half_away(divergence.reindex(index), SCORE_DECIMALS)
-    counts = validated.groupby(keys)["assessment_id"].nunique()
-    totals["assessments"] = counts.reindex(index).fillna(0).astype("int64")
-
-    indicator_table = consolidated[[*keys, "indicator", *INDICATOR_COLUMNS]].reset_index(drop=True)
-    indicator_table["cycle"] = indicator_table["cycle"].astype("int64")
-    return CountryScores(totals=totals, breakdown=breakdown, indicators=indicator_table)
+    assessed = _clean_assessments(assessments)
+    return _country_scores(_facts(indicators, assessed[assessed["validated"]], answers))
 
 
 def to_payload(totals_row: pd.Series | dict, breakdown_rows: pd.DataFrame) -> dict:
@@ -271,50 +241,77 @@ def to_payload(totals_row: pd.Series | dict, breakdown_rows: pd.DataFrame) -> di
 
 def payloads(scores: Scores | CountryScores, keys: list[str]) -> dict:
     """``to_payload`` for every row of ``scores`` at once: key → payload, where the key is
-    the assessment id or the (country, cycle) pair. One pass over the breakdown rows
-    (figures, not answers) instead of a frame slice per assessment."""
+    the assessment id or the (country, cycle) pair. Columns are converted to native values
+    whole, and each key's run of breakdown rows of one kind becomes its list in one step."""
     _KINDS = {"area": "areas", "dimension": "dimensions", "link": "links"}
     totals = scores.totals.reset_index()
     out: dict = {}
     key_columns = [totals[k].tolist() for k in keys]
-    extra = [c for c in ("divergence", "assessments") if c in totals.columns]
-    columns = {c: totals[c].tolist() for c in ("overall", "horizontal", "vertical", "band", *extra)}
+    overall, horizontal, vertical = (
+        _native_floats(totals[c]) for c in ("overall", "horizontal", "vertical")
+    )
+    bands = [None if _is_null(b) else str(b) for b in totals["band"].tolist()]
+    divergence = _native_floats(totals["divergence"]) if "divergence" in totals else None
+    assessments = totals["assessments"].tolist() if "assessments" in totals else None
     for i, key in enumerate(zip(*key_columns, strict=True)):
         payload: dict[str, Any] = {
-            "overall": _native_float(columns["overall"][i]),
-            "horizontal": _native_float(columns["horizontal"][i]),
-            "vertical": _native_float(columns["vertical"][i]),
-            "band": None if _is_null(columns["band"][i]) else str(columns["band"][i]),
+            "overall": overall[i],
+            "horizontal": horizontal[i],
+            "vertical": vertical[i],
+            "band": bands[i],
             "areas": [],
             "dimensions": [],
             "links": [],
         }
-        if "divergence" in columns:
-            payload["divergence"] = _native_float(columns["divergence"][i])
-        if "assessments" in columns:
-            payload["assessments"] = int(columns["assessments"][i])
+        if divergence is not None:
+            payload["divergence"] = divergence[i]
+        if assessments is not None:
+            payload["assessments"] = int(assessments[i])
         out[key if len(keys) > 1 else key[0]] = payload
+
     breakdown = scores.breakdown.sort_values([*keys, "kind", "code"])
-    rows = zip(
-        *(breakdown[k].tolist() for k in keys),
-        breakdown["kind"].tolist(),
-        breakdown["code"].tolist(),
-        breakdown["score"].tolist(),
-        breakdown["coverage"].tolist(),
-        strict=True,
-    )
-    width = len(keys)
-    for row in rows:
-        key = row[:width] if width > 1 else row[0]
-        kind, code, score, coverage = row[width:]
-        entry = {"code": str(code), "score": _native_float(score)}
-        if kind == "area":
-            entry["coverage"] = _native_float(coverage)
-        out[key][_KINDS[kind]].append(entry)
+    kinds = breakdown["kind"].tolist()
+    codes = breakdown["code"]
+    if pd.api.types.infer_dtype(codes, skipna=False) != "string":
+        codes = codes.map(str)
+    codes = codes.tolist()
+    scores_ = _native_floats(breakdown["score"])
+    is_area = breakdown["kind"].eq("area").to_numpy()
+    coverage = breakdown["coverage"]
+    if coverage.dtype.kind == "f":
+        coverages = _native_floats(coverage)
+    else:  # read only where listed, as for areas
+        coverages = [
+            _native_float(v) if a else None for v, a in zip(coverage, is_area, strict=True)
+        ]
+    entries = [
+        {"code": code, "score": score, "coverage": cover}
+        if area
+        else {"code": code, "score": score}
+        for code, score, cover, area in zip(
+            codes, scores_, coverages, is_area.tolist(), strict=True
+        )
+    ]
+    # Rows come sorted by key and kind: each run of one key and kind is one list.
+    columns = [breakdown[k].to_numpy() for k in keys] + [breakdown["kind"].to_numpy()]
+    starts = np.zeros(len(breakdown), dtype=bool)
+    starts[:1] = True
+    for column in columns:
+        starts[1:] |= column[1:] != column[:-1]
+    first = np.flatnonzero(starts)
+    run_keys = list(zip(*(breakdown[k].iloc[first].tolist() for k in keys), strict=True))
+    bounds = [*first.tolist(), len(breakdown)]
+    for key, start, stop in zip(run_keys, bounds[:-1], bounds[1:], strict=True):
+        out[key if len(keys) > 1 else key[0]][_KINDS[kinds[start]]].extend(entries[start:stop])
     return out
 
 
 # --------------------------------------------------------------------------- internals
+#
+# The arithmetic runs on integer positions rather than on merged frames of strings. Every
+# weighted sum, mean and spread is still taken by pandas' grouped reductions over the same
+# entries in the same order as a merge-and-groupby over the frames would take them, so the
+# unrounded figures are the same to the last bit, not merely to the published digits.
 
 
 def _clean_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -335,93 +332,298 @@ def _clean_assessments(assessments: pd.DataFrame) -> pd.DataFrame:
     return clean
 
 
-def _assessment_facts(
-    indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame
-) -> pd.DataFrame:
-    """One row per (assessment, indicator in its scope) with the indicator's attributes,
-    ``value`` (NaN where it carries none) and ``na`` (answered not applicable).
+@dataclass(frozen=True)
+class _Framework:
+    """The indicators as arrays, one entry per indicator row. Codes and the breakdown columns
+    are ranks into their distinct values sorted as published (-1 where the row has none)."""
 
-    Answers to codes or assessments not given, or out of scope, drop out; should one
-    (assessment, indicator) pair appear twice, its last row wins."""
-    framework = _clean_indicators(indicators)
-    assessed = _clean_assessments(assessments)[["assessment_id", "perspective"]]
+    perspective: pd.Series
+    weight: np.ndarray
+    codes: np.ndarray  # the distinct codes, sorted
+    code_rank: np.ndarray
+    type_rank: np.ndarray  # 0 horizontal, 1 vertical, -1 neither
+    groupings: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (kind, rank, sorted labels)
 
-    pairs = assessed.merge(framework, how="cross", suffixes=("_assessment", ""))
-    in_scope = (
-        pairs["perspective"].eq("both")
-        | pairs["perspective_assessment"].eq("both")
-        | pairs["perspective"].eq(pairs["perspective_assessment"])
+
+@dataclass(frozen=True)
+class _Facts:
+    """One entry per assessment row and indicator row in its scope, in that order (assessment
+    rows as given, then indicator rows as given): ``row`` and ``col`` locate it, ``value``
+    is NaN where it carries none and ``na`` marks an answer of not applicable. ``ids`` are the
+    distinct assessment ids, sorted; ``id_rank`` locates each assessment row's id in them."""
+
+    framework: _Framework
+    assessed: pd.DataFrame
+    ids: np.ndarray
+    id_rank: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    value: np.ndarray
+    na: np.ndarray
+
+
+def _ranks(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's rank among the distinct non-null values sorted as strings (-1 where it is
+    null, as a groupby leaves it out), and those sorted labels as strings."""
+    codes, distinct = pd.factorize(values)
+    labels = np.asarray(distinct.astype(str), dtype=object)
+    order = np.argsort(labels, kind="stable")
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    ranked = np.full(len(codes), -1, dtype=np.int64)
+    ranked[codes >= 0] = rank[codes[codes >= 0]]
+    return ranked, labels[order]
+
+
+def _framework(indicators: pd.DataFrame) -> _Framework:
+    clean = _clean_indicators(indicators)
+    code_rank, codes = _ranks(clean["code"])
+    coherence_type = clean["coherence_type"]
+    type_rank = np.select(
+        [coherence_type.eq("horizontal").to_numpy(), coherence_type.eq("vertical").to_numpy()],
+        [0, 1],
+        -1,
     )
-    scope = pairs.loc[in_scope].drop(columns=["perspective", "perspective_assessment"])
-    scope = scope.rename(columns={"code": "indicator"})
+    return _Framework(
+        perspective=clean["perspective"].reset_index(drop=True),
+        weight=clean["weight"].to_numpy(dtype=float),
+        codes=codes,
+        code_rank=code_rank,
+        type_rank=type_rank,
+        groupings=tuple((kind, *_ranks(clean[column])) for kind, column in BREAKDOWN_KINDS.items()),
+    )
 
-    given = answers[["assessment_id", "indicator", "value", "na"]].copy()
-    given["assessment_id"] = given["assessment_id"].astype("int64")
-    given["indicator"] = given["indicator"].astype(str)
-    given["value"] = pd.to_numeric(given["value"], errors="coerce").astype(float)
-    given["na"] = given["na"].eq(True)
-    given = given.drop_duplicates(["assessment_id", "indicator"], keep="last")
 
-    # A left merge onto the scope drops answers out of scope or to unknown codes.
-    facts = scope.merge(given, on=["assessment_id", "indicator"], how="left")
-    facts["na"] = facts["na"].eq(True)  # absent answers come back NaN from the merge
+def _facts(indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame) -> _Facts:
+    """The facts of the given assessments. Answers to codes or assessments not given, or out of
+    scope, drop out; should one (assessment, indicator) pair appear twice, its last row wins."""
+    framework = _framework(indicators)
+    assessed = _clean_assessments(assessments).reset_index(drop=True)
+    ids, id_rank = np.unique(assessed["assessment_id"].to_numpy(), return_inverse=True)
+    id_rank = id_rank.reshape(-1)
+    n_codes = len(framework.codes)
+
+    # The row of the answer given to each (assessment id, code), -1 where there is none.
+    given_id = pd.Index(ids).get_indexer(answers["assessment_id"].astype("int64").to_numpy())
+    given_code = pd.Index(framework.codes).get_indexer(answers["indicator"].astype(str))
+    given = np.flatnonzero((given_id >= 0) & (given_code >= 0))
+    pair = given_id[given] * n_codes + given_code[given]
+    answer_row = np.full(len(ids) * n_codes, -1, dtype=np.int64)
+    answer_row[pair] = given
+    if not np.array_equal(answer_row[pair], given):  # a pair given twice: the last row wins
+        np.maximum.at(answer_row, pair, given)
+    answer_row = answer_row.reshape(len(ids), n_codes)[np.ix_(id_rank, framework.code_rank)]
+
+    # Scope: indicator perspective "both", assessment perspective "both", or the two equal.
+    perspective = pd.factorize(
+        pd.concat([framework.perspective, assessed["perspective"]], ignore_index=True)
+    )[0]
+    of_indicator = perspective[: len(framework.weight)]
+    of_assessment = perspective[len(framework.weight) :]
+    in_scope = (
+        framework.perspective.eq("both").to_numpy()[None, :]
+        | assessed["perspective"].eq("both").to_numpy()[:, None]
+        | ((of_indicator[None, :] == of_assessment[:, None]) & (of_indicator >= 0)[None, :])
+    )
+    row, col = np.nonzero(in_scope)  # row-major: assessment rows, then indicator rows
+
+    # Index -1 (no answer) reads the appended "no value, not n/a".
+    answer = answer_row[row, col]
+    value = pd.to_numeric(answers["value"], errors="coerce").astype(float).to_numpy()
+    na = np.append(answers["na"].eq(True).to_numpy(), False)[answer]
+    value = np.append(value, np.nan)[answer]
     # "Not applicable" carries no value even if a stale value was stored beside it.
-    facts["value"] = facts["value"].where(~facts["na"])
-    return facts.reset_index(drop=True)
+    value[na] = np.nan
+    return _Facts(framework, assessed, ids, id_rank, row, col, value, na)
+
+
+def _assessment_scores(facts: _Facts) -> Scores:
+    index = pd.Index(facts.ids, name="assessment_id")
+    unit = facts.id_rank[facts.row]
+    totals, breakdown = _score(facts.framework, index, unit, facts.col, facts.value, facts.na)
+    return Scores(totals=totals, breakdown=breakdown)
+
+
+def _country_scores(facts: _Facts) -> CountryScores:
+    framework, assessed = facts.framework, facts.assessed
+    keys = ["country", "cycle"]
+    validated = assessed["validated"].to_numpy()
+    index = pd.MultiIndex.from_frame(
+        assessed.loc[validated, keys].drop_duplicates().astype({"cycle": "int64"}).sort_values(keys)
+    )
+    # Each validated assessment row's country-and-cycle; -1 for the others, and for a row
+    # without a country or cycle (a groupby leaves those out).
+    unit_of_row = np.full(len(assessed), -1, dtype=np.int64)
+    keyed = validated & assessed[keys].notna().all(axis=1).to_numpy()
+    unit_of_row[keyed] = index.get_indexer(
+        pd.MultiIndex.from_frame(assessed.loc[keyed, keys].astype({"cycle": "int64"}))
+    )
+
+    # The facts of validated assessment rows, each under its row's country-and-cycle. Should
+    # an assessment id be given on several validated rows, each row's facts count under every
+    # one of those rows' countries-and-cycles, as a merge on the id would have them.
+    take = np.flatnonzero(validated[facts.row])
+    owners = facts.id_rank[validated]
+    if len(np.unique(owners)) == len(owners):
+        unit = unit_of_row[facts.row[take]]
+    else:
+        item, target = _pairs(facts.id_rank[facts.row[take]], owners, len(facts.ids))
+        take = take[item]
+        unit = unit_of_row[np.flatnonzero(validated)[target]]
+    keep = unit >= 0
+    take, unit = take[keep], unit[keep]
+    col, value, na = facts.col[take], facts.value[take], facts.na[take]
+
+    # Consolidate per country-and-cycle and code: the plain mean of the values given, their
+    # count, range and whether any of the assessments answered n/a.
+    n_codes = len(framework.codes)
+    n_groups = len(index) * n_codes
+    group = unit * n_codes + framework.code_rank[col]
+    valued = ~np.isnan(value)
+    grouped = pd.Series(value).groupby(_categories(group, n_groups), observed=False, sort=True)
+    mean = grouped.mean().to_numpy()
+    high = grouped.max().to_numpy()
+    low = grouped.min().to_numpy()
+    count = np.bincount(group[valued], minlength=n_groups)
+    any_na = np.bincount(group[na], minlength=n_groups) > 0
+    entry = np.flatnonzero(np.bincount(group, minlength=n_groups))  # by unit, then code
+    entry_unit, entry_code = entry // max(n_codes, 1), entry % max(n_codes, 1)
+    value, count, any_na = mean[entry], count[entry], any_na[entry]
+    spread = np.where(count >= 2, 100.0 * (high[entry] - low[entry]), np.nan)
+    # A consolidated value outranks an n/a given by another actor; n/a only counts where
+    # nobody gave a value.
+    na = any_na & (count == 0)
+    # Each consolidated code scores as each indicator row of that code.
+    if n_codes == len(framework.code_rank):
+        col = np.argsort(framework.code_rank)[entry_code]
+    else:
+        item, col = _pairs(entry_code, framework.code_rank, n_codes)
+        entry_unit, entry_code = entry_unit[item], entry_code[item]
+        value, spread, count, na = value[item], spread[item], count[item], na[item]
+
+    totals, breakdown = _score(framework, index, entry_unit, col, value, na)
+
+    by_unit = _categories(entry_unit, len(index))
+    divergence = pd.Series(spread).groupby(by_unit, observed=False, sort=True).mean()
+    totals["divergence"] = round_half_away(divergence.to_numpy(), SCORE_DECIMALS)
+    counted = np.unique(unit_of_row[keyed] * len(facts.ids) + facts.id_rank[keyed])
+    totals["assessments"] = np.bincount(
+        counted // max(len(facts.ids), 1), minlength=len(index)
+    ).astype("int64")
+
+    indicator_table = pd.DataFrame(
+        {
+            "country": index.get_level_values("country").to_numpy()[entry_unit],
+            "cycle": index.get_level_values("cycle").to_numpy()[entry_unit].astype("int64"),
+            "indicator": framework.codes[entry_code],
+            "value": value,
+            "spread": spread,
+            "n": count.astype("int64"),
+        }
+    )
+    return CountryScores(totals=totals, breakdown=breakdown, indicators=indicator_table)
 
 
 def _score(
-    facts: pd.DataFrame, keys: list[str], index: pd.Index
+    framework: _Framework,
+    index: pd.Index,
+    unit: np.ndarray,
+    col: np.ndarray,
+    value: np.ndarray,
+    na: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Totals (on ``index``) and breakdown over ``facts`` — one row per unit (assessment or
-    country-and-cycle, named by ``keys``) and indicator in its scope, with ``value``/``na``."""
-    facts = facts.copy()  # the caller's frame stays as given
-    valued = facts["value"].notna()
-    facts["weighted_value"] = (facts["weight"] * facts["value"]).where(valued, 0.0)
-    facts["valued_weight"] = facts["weight"].where(valued, 0.0)
-    facts["answered"] = valued.astype("int64")
-    facts["not_applicable"] = facts["na"].astype("int64")
-    facts["in_scope"] = 1
+    """Totals (on ``index``) and breakdown of the units (assessments or countries-and-cycles,
+    at positions ``unit`` of ``index``) over their facts: one entry per unit and indicator
+    row in its scope, with ``value`` (NaN where none) and ``na``, in the order summed."""
+    n_units = len(index)
+    valued = ~np.isnan(value)
+    weight = framework.weight[col]
+    with np.errstate(invalid="ignore", over="ignore"):
+        sums = pd.DataFrame(
+            {
+                "weighted_value": np.where(valued, weight * value, 0.0),
+                "valued_weight": np.where(valued, weight, 0.0),
+            }
+        )
 
-    by_type = _weighted_scores(facts, [*keys, "coherence_type"])["score"].unstack("coherence_type")
-    by_type = by_type.reindex(columns=["horizontal", "vertical"]).reindex(index)
+    def weighted_scores(rank: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores per unit (rows) and value of the grouping (columns), and the entries' groups."""
+        group = np.where(rank[col] >= 0, unit * size + rank[col], -1)
+        grouped = sums.groupby(_categories(group, n_units * size), observed=False, sort=True)
+        total = grouped.sum().to_numpy().reshape(n_units, size, 2)
+        valued_weight = np.where(total[..., 1] > 0, total[..., 1], np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 100.0 * (total[..., 0] / valued_weight), group
+
+    by_type, _ = weighted_scores(framework.type_rank, 2)
+    horizontal, vertical = by_type[:, 0], by_type[:, 1]
+    # Overall comes from the unrounded type scores, or the one that exists.
+    overall = np.where(
+        np.isnan(horizontal),
+        vertical,
+        np.where(np.isnan(vertical), horizontal, (horizontal + vertical) / 2),
+    )
     totals = pd.DataFrame(index=index)
-    # Overall comes from the unrounded type scores; mean() skips the one that is null.
-    totals["overall"] = round_half_away(by_type.mean(axis=1), SCORE_DECIMALS)
-    totals["horizontal"] = round_half_away(by_type["horizontal"], SCORE_DECIMALS)
-    totals["vertical"] = round_half_away(by_type["vertical"], SCORE_DECIMALS)
+    totals["overall"] = round_half_away(overall, SCORE_DECIMALS)
+    totals["horizontal"] = round_half_away(horizontal, SCORE_DECIMALS)
+    totals["vertical"] = round_half_away(vertical, SCORE_DECIMALS)
     totals["band"] = band(totals["overall"])
 
-    parts = []
-    for kind, column in BREAKDOWN_KINDS.items():
-        scored = _weighted_scores(facts, [*keys, column]).reset_index()
-        scored = scored.rename(columns={column: "code"})
-        scored.insert(len(keys), "kind", kind)
+    # Every grouping side by side, one column per (kind, code) in published order, so that
+    # the listed cells read row by row come sorted by unit, kind and code.
+    kinds, codes, scores, coverages, listed = [], [], [], [], []
+    for kind, rank, labels in framework.groupings:
+        size = len(labels)
+        score, group = weighted_scores(rank, size)
+        grouped = group >= 0
+        in_scope = np.bincount(group[grouped], minlength=n_units * size)
         if kind == "area":
-            denominator = scored["in_scope"] - scored["not_applicable"]
-            coverage = scored["answered"] / denominator.where(denominator > 0)
-            scored["coverage"] = round_half_away(coverage, COVERAGE_DECIMALS)
+            answered = np.bincount(group[grouped & valued], minlength=n_units * size)
+            denominator = in_scope - np.bincount(group[grouped & na], minlength=n_units * size)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                coverage = answered / np.where(denominator > 0, denominator, np.nan)
+            coverage = round_half_away(coverage, COVERAGE_DECIMALS).reshape(n_units, size)
         else:
-            scored["coverage"] = np.nan
-        parts.append(scored[[*keys, *BREAKDOWN_COLUMNS]])
-    breakdown = pd.concat(parts, ignore_index=True)
-    breakdown["score"] = round_half_away(breakdown["score"].astype(float), SCORE_DECIMALS)
-    breakdown["coverage"] = breakdown["coverage"].astype(float)
-    breakdown["code"] = breakdown["code"].astype(str)
-    for key in keys:
-        breakdown[key] = breakdown[key].astype(index.get_level_values(key).dtype)
-    breakdown = breakdown.sort_values([*keys, "kind", "code"], ignore_index=True)
+            coverage = np.full((n_units, size), np.nan)
+        kinds.append(np.full(size, kind, dtype=object))
+        codes.append(labels)
+        scores.append(score)
+        coverages.append(coverage)
+        listed.append(in_scope.reshape(n_units, size) > 0)
+    cell = np.flatnonzero(np.hstack(listed))
+    width = sum(len(labels) for labels in codes)
+    unit_of, column = cell // max(width, 1), cell % max(width, 1)
+    breakdown = pd.DataFrame(
+        {
+            **{
+                key: index.get_level_values(key).to_numpy()[unit_of]
+                for key in (index.names if isinstance(index, pd.MultiIndex) else [index.name])
+            },
+            "kind": np.concatenate(kinds)[column],
+            "code": np.concatenate(codes)[column],
+            "score": round_half_away(np.hstack(scores).reshape(-1)[cell], SCORE_DECIMALS),
+            "coverage": np.hstack(coverages).reshape(-1)[cell].astype(float),
+        }
+    )
     return totals, breakdown
 
 
-def _weighted_scores(facts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    # dropna leaves out the NaN link of horizontal indicators: they belong to no link.
-    sums = facts.groupby(by, sort=False, dropna=True)[
-        ["weighted_value", "valued_weight", "answered", "not_applicable", "in_scope"]
-    ].sum()
-    valued_weight = sums["valued_weight"].where(sums["valued_weight"] > 0)
-    sums["score"] = 100.0 * (sums["weighted_value"] / valued_weight)
-    return sums
+def _categories(codes: np.ndarray, size: int) -> pd.Categorical:
+    """Group codes 0..size-1 (-1 for none) as a grouping key that pandas reads as is: a
+    categorical groupby with ``observed=False`` yields every group, in code order."""
+    return pd.Categorical.from_codes(codes, categories=pd.RangeIndex(size))
+
+
+def _pairs(owner: np.ndarray, target_owner: np.ndarray, n_owners: int):
+    """Every (item, target) of the same owner — items in order, then each item's targets in
+    order — as a left merge of the items onto the targets on their owner pairs them."""
+    order = np.argsort(target_owner, kind="stable")
+    count = np.bincount(target_owner, minlength=n_owners)
+    start = np.cumsum(count) - count
+    repeat = count[owner]
+    item = np.repeat(np.arange(len(owner)), repeat)
+    within = np.arange(len(item)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    return item, order[start[owner[item]] + within]
 
 
 def _is_null(value: Any) -> bool:
@@ -430,3 +632,13 @@ def _is_null(value: Any) -> bool:
 
 def _native_float(value: Any) -> float | None:
     return None if _is_null(value) else float(value)
+
+
+def _native_floats(column: pd.Series) -> list:
+    """``_native_float`` of every value of ``column``, at once for a float column."""
+    if column.dtype.kind != "f":
+        return [_native_float(value) for value in column.tolist()]
+    values = column.to_numpy()
+    native = values.astype(object)  # Python floats
+    native[np.isnan(values)] = None
+    return native.tolist()

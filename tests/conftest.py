@@ -54,15 +54,18 @@ def _tasks_in_process_unless_worker(request):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker_process(django_db_setup, django_db_blocker):
     """One real worker for the session, on Redis, against the test database."""
     from django.db import connection
 
     from coherence.celery import app
-    from tests.worker import Worker, database_url
+    from tests.worker import ROOT, Worker, database_url
 
     app.control.purge()
-    worker = Worker(database_url(connection.settings_dict), tmp_path_factory.mktemp("w") / "pause")
+    # Not under pytest's own temporary folders, which other pytest runs may clean up.
+    folder = ROOT / "test-artifacts" / f"worker-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    worker = Worker(database_url(connection.settings_dict), folder / "pause")
     worker.start()
     yield worker
     worker.stop()

@@ -19,6 +19,15 @@ def database_url(settings_dict) -> str:
     return f"postgresql://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def _die_with_parent() -> None:
+    """In the worker's process: receive SIGTERM when the test process dies, however it
+    dies, so that no worker outlives its test run and takes the next run's tasks."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class Worker:
     def __init__(self, database: str, pause_file: Path):
         self.env = {
@@ -38,11 +47,31 @@ class Worker:
         self.log.parent.mkdir(exist_ok=True)
         celery = str(Path(sys.executable).with_name("celery"))
         self.process = subprocess.Popen(  # noqa: S603
-            [celery, "-A", "coherence", "worker", "-Q", "celery,heavy", "--pool", "prefork",
-             "--concurrency", "1", "--include", "tests.worker_hooks", "--loglevel", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            [
+                celery,
+                "-A",
+                "coherence",
+                "worker",
+                "-Q",
+                "celery,heavy",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--include",
+                "tests.worker_hooks",
+                "--loglevel",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self.wait_ready()
 
@@ -60,7 +89,9 @@ class Worker:
 
     def child_pids(self) -> list[int]:
         out = subprocess.run(  # noqa: S603
-            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True  # noqa: S607
+            ["pgrep", "-P", str(self.process.pid)],
+            capture_output=True,
+            text=True,  # noqa: S607
         ).stdout
         return [int(p) for p in out.split()]
 

@@ -12,7 +12,13 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.scoring import score_assessments, score_countries
+from assessments.scoring import (
+    payloads,
+    score_all,
+    score_assessments,
+    score_countries,
+    to_payload,
+)
 
 DIMENSIONS = ["institutional", "costs", "rights"]
 AREAS = ["health", "employment", "integration"]
@@ -386,3 +392,45 @@ def test_country_scores_match_the_naive_method(case):
             assert same(value, None if want_value is None else float(want_value), 1e-9)
             assert same(spread, None if want_spread is None else float(want_spread), 1e-9)
             assert n == want_n
+
+
+def assert_same_frames(actual, expected):
+    """Equal to the last bit: same columns, dtypes, index, order and values."""
+    pd.testing.assert_frame_equal(actual, expected, check_exact=True)
+
+
+@SETTINGS
+@given(cases())
+def test_score_all_gives_exactly_the_two_separate_functions(case):
+    frames = case.frames()
+    scores, countries = score_all(*frames)
+    separate_scores = score_assessments(*frames)
+    separate_countries = score_countries(*frames)
+
+    assert_same_frames(scores.totals, separate_scores.totals)
+    assert_same_frames(scores.breakdown, separate_scores.breakdown)
+    assert_same_frames(countries.totals, separate_countries.totals)
+    assert_same_frames(countries.breakdown, separate_countries.breakdown)
+    assert_same_frames(countries.indicators, separate_countries.indicators)
+    # The inputs are left as given.
+    for given_frame, again in zip(frames, case.frames(), strict=True):
+        assert_same_frames(given_frame, again)
+
+
+@SETTINGS
+@given(cases())
+def test_payloads_are_to_payload_of_every_row(case):
+    scores, countries = score_all(*case.frames())
+
+    by_assessment = payloads(scores, ["assessment_id"])
+    assert list(by_assessment) == scores.totals.index.tolist()
+    for assessment_id, payload in by_assessment.items():
+        rows = scores.breakdown[scores.breakdown["assessment_id"] == assessment_id]
+        assert payload == to_payload(scores.totals.loc[assessment_id], rows)
+
+    by_country = payloads(countries, ["country", "cycle"])
+    assert list(by_country) == countries.totals.index.tolist()
+    for (country, cycle), payload in by_country.items():
+        breakdown = countries.breakdown
+        rows = breakdown[(breakdown["country"] == country) & (breakdown["cycle"] == cycle)]
+        assert payload == to_payload(countries.totals.loc[(country, cycle)], rows)
