@@ -209,7 +209,7 @@ def _write_consolidations(frame: pd.DataFrame, indicators: pd.DataFrame) -> None
     )
     if connection.vendor == "postgresql":
         # One CSV block through COPY: 100,000+ rows without a Python call per row.
-        body = table.to_csv(index=False, header=False, na_rep="", float_format="%.17g")
+        body = table.to_csv(index=False, header=False, na_rep="")  # repr floats: exact
         columns = ", ".join(table.columns)
         with (
             connection.cursor() as cursor,
@@ -256,9 +256,7 @@ def recompute_all(progress: Callable[[int, int], None] | None = None) -> dict:
     progress(0, total)
     a = Assessment._meta.db_table
     with transaction.atomic():
-        AssessmentScore.objects.all().delete()
-        ConsolidatedScore.objects.all().delete()
-        IndicatorConsolidation.objects.all().delete()
+        _empty_score_tables()
         for framework_id in versions:
             indicators = indicator_frame(framework_id)
             assessments, answers = _assessment_frames(
@@ -307,6 +305,20 @@ def _score_row(payload: dict, framework_id: int, now) -> list:
         False,
         now,
     ]
+
+
+def _empty_score_tables() -> None:
+    """Empty the three score tables inside the recompute's transaction. On PostgreSQL with
+    TRUNCATE (transactional there): the new rows then go into clean tables and indexes,
+    more than twice as fast as after a DELETE. Readers wait for the commit (seconds) and
+    never see the tables empty."""
+    models = (AssessmentScore, ConsolidatedScore, IndicatorConsolidation)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models))
+        return
+    for model in models:
+        model.objects.all().delete()
 
 
 def _write_assessment_scores(scores, framework_id: int) -> None:
