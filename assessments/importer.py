@@ -3,11 +3,14 @@
 The whole file is read and checked first — against the catalogue, the framework version
 each assessment uses and the assessments and answers it touches, all loaded in a handful
 of queries and checked over whole columns with pandas. Only a clean file is written, in
-one transaction, through the same service functions as the browser.
+one transaction, through the batch forms of the service functions the browser calls
+(create_assessments, save_answers_many, transition_many): the same rules and effects, in
+a number of queries that does not grow with the file.
 """
 
 import csv
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from os import PathLike
@@ -20,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from assessments import services
-from assessments.choices import State
+from assessments.choices import Action, State
 from assessments.models import (
     MAX_CYCLE,
     MIN_CYCLE,
@@ -632,17 +635,17 @@ def _parse(kind: tuple) -> tuple[float, bool, str | None]:
 # --- Writing ------------------------------------------------------------------------------
 
 
-def _actions(state: str, target: str) -> list:
+def _actions(state: str, target: str) -> list[str]:
     """The transitions that bring an assessment forward to the target state; none when
     it is already there or beyond (an import never moves one backwards)."""
     editable = state in (State.DRAFT, State.RETURNED)
     if target == State.SUBMITTED and editable:
-        return [services.submit]
+        return [Action.SUBMIT]
     if target == State.VALIDATED:
         if editable:
-            return [services.submit, services.validate]
+            return [Action.SUBMIT, Action.VALIDATE]
         if state == State.SUBMITTED:
-            return [services.validate]
+            return [Action.VALIDATE]
     return []
 
 
@@ -656,37 +659,59 @@ def _refusal(exc: services.WorkflowError, plan: _Plan) -> ImportRejected:
     return ImportRejected([RowError(plan.first_row, FILE_LEVEL, exc.message)])
 
 
+@contextmanager
+def _refused_as_rows(plans: list[_Plan]):
+    """A batch service's refusal, told on the rows of the plan whose item it refused."""
+    try:
+        yield
+    except services.WorkflowError as exc:
+        raise _refusal(exc, plans[exc.index or 0]) from exc
+
+
 def _write(plans: list[_Plan], target: str, by) -> ImportResult:
+    """Write every plan in one transaction, a step at a time over all assessments: create
+    the new ones, save the answers, then each transition — through the batch services,
+    so that a thousand assessments cost the queries of one."""
     result = ImportResult()
-    actors = Actor.objects.in_bulk([plan.actor_id for plan in plans if plan.assessment is None])
+    actions: dict[int, list[str]] = {}
+    active = []
+    for plan in plans:
+        state = plan.assessment.state if plan.assessment else State.DRAFT
+        actions[id(plan)] = _actions(state, target)
+        if plan.assessment is not None and not plan.answers and not actions[id(plan)]:
+            result.untouched += 1
+        else:
+            active.append(plan)
+    new = [plan for plan in active if plan.assessment is None]
+    actors = Actor.objects.in_bulk([plan.actor_id for plan in new]) if new else {}
     with transaction.atomic():
-        for plan in plans:
-            assessment = plan.assessment
-            actions = _actions(assessment.state if assessment else State.DRAFT, target)
-            if assessment is not None and not plan.answers and not actions:
-                result.untouched += 1
-                continue
-            try:
-                if assessment is None:
-                    assessment = services.create_assessment(
-                        actor=actors[plan.actor_id],
-                        cycle=plan.cycle,
-                        by=by,
-                        perspective=plan.perspective,
-                    )
-                    result.assessments_created += 1
-                else:
-                    result.assessments_changed += 1
-                if plan.answers:
-                    saved = services.save_answers(
-                        assessment, by=by, version=assessment.version, answers=plan.answers
-                    )
-                    result.answers_changed += len(saved.changed)
-                for action in actions:
-                    assessment = action(assessment, by=by)
-                    result.transitions += 1
-            except services.WorkflowError as exc:
-                raise _refusal(exc, plan) from exc
+        with _refused_as_rows(new):
+            created = services.create_assessments(
+                [
+                    services.NewAssessment(actors[plan.actor_id], plan.cycle, plan.perspective)
+                    for plan in new
+                ],
+                by=by,
+            )
+        for plan, assessment in zip(new, created, strict=True):
+            plan.assessment = assessment
+        result.assessments_created = len(new)
+        result.assessments_changed = len(active) - len(new)
+
+        saving = [plan for plan in active if plan.answers]
+        with _refused_as_rows(saving):
+            saved = services.save_answers_many(
+                [(plan.assessment, plan.assessment.version, plan.answers) for plan in saving],
+                by=by,
+            )
+        result.answers_changed = sum(len(s.changed) for s in saved)
+
+        # Every assessment's actions in their order: all submissions, then all validations.
+        for action in (Action.SUBMIT, Action.VALIDATE):
+            moving = [plan for plan in active if action in actions[id(plan)]]
+            with _refused_as_rows(moving):
+                services.transition_many([plan.assessment for plan in moving], action, by=by)
+            result.transitions += len(moving)
     return result
 
 

@@ -127,20 +127,33 @@ def _now():
 
 
 def recompute_assessment(assessment_id: int) -> None:
+    recompute_assessments([assessment_id])
+
+
+def recompute_assessments(assessment_ids: list[int]) -> int:
+    """Recompute and store the scores of these assessments, all in one pass per framework
+    version; returns how many were scored. Ids of deleted assessments are skipped."""
     with transaction.atomic():
-        assessment = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
-        if assessment is None:
-            return
-        indicators = indicator_frame(assessment.framework_id)
-        assessments, answers = _assessment_frames(
-            f"{Assessment._meta.db_table}.id = %s", [assessment_id], indicators
+        locked = list(
+            Assessment.objects.select_for_update()
+            .filter(pk__in=assessment_ids)
+            .order_by("pk")
+            .values_list("pk", "framework_id")
         )
-        scores = scoring.score_assessments(indicators, assessments, answers)
-        payload = _payloads(scores, ["assessment_id"])[assessment_id]
-        AssessmentScore.objects.update_or_create(
-            assessment=assessment,
-            defaults=_score_fields(payload, assessment.framework_id),
-        )
+        by_version: dict[int, list[int]] = {}
+        for pk, framework_id in locked:
+            by_version.setdefault(framework_id, []).append(pk)
+        a = Assessment._meta.db_table
+        for framework_id, ids in by_version.items():
+            indicators = indicator_frame(framework_id)
+            placeholders = ", ".join(["%s"] * len(ids))
+            assessments, answers = _assessment_frames(
+                f"{a}.id IN ({placeholders})", ids, indicators
+            )
+            scores = scoring.score_assessments(indicators, assessments, answers)
+            AssessmentScore.objects.filter(assessment_id__in=ids).delete()
+            _write_assessment_scores(scores, framework_id)
+    return len(locked)
 
 
 def _score_fields(payload: dict, framework_id: int) -> dict:

@@ -3,15 +3,23 @@ transitions (DESIGN §7). Pages, the API, commands, tasks and the admin all call
 
 Each runs in one transaction, locks the assessment row, checks the one table of
 allowed transitions, writes the append-only log and queues follow-up work on commit.
+
+Each also has a batch form, for imports: create_assessments, save_answers_many and
+transition_many take many assessments in a fixed number of queries. The one-assessment
+functions are one-item calls of these, so every rule is written once.
 """
 
+import json
 import logging
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,6 +33,7 @@ from assessments.models import (
     AssessmentScore,
     ConsolidatedScore,
     FrameworkVersion,
+    Indicator,
     TransitionLog,
 )
 from assessments.values import check_value
@@ -35,9 +44,12 @@ log = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
-    """A refused write; `message` says why and what would allow it."""
+    """A refused write; `message` says why and what would allow it. Refused by a batch
+    function (create_assessments, save_answers_many, transition_many), `index` is the
+    position of the item refused."""
 
     code = "refused"
+    index: int | None = None
 
     def __init__(self, message: str, details: dict | None = None):
         super().__init__(message)
@@ -148,34 +160,79 @@ def _transition(
     reason: str = "",
     indicators: Mapping[str, str] | None = None,
 ) -> Assessment:
+    (moved,) = transition_many([assessment], action, by=by, reason=reason, indicators=indicators)
+    return moved
+
+
+def transition_many(
+    assessments: Sequence[Assessment],
+    action: str,
+    *,
+    by,
+    reason: str = "",
+    indicators: Mapping[str, str] | None = None,
+) -> list[Assessment]:
+    """Take one action on several assessments at once (an import submitting a thousand),
+    by the same rules as one: each is locked and checked against TRANSITIONS, moved by one
+    conditional UPDATE, and logged; `indicators` (a return only) are flagged on each. One
+    refusal refuses them all; its `index` says which. Returns the assessments as they now
+    are, in the order given."""
     principal = principal_of(by)
+    ids = _distinct_ids(assessments)
+    if not ids:
+        return []
+    rule = TRANSITIONS[action]
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        rule = _check_transition(principal, action, locked, reason)
-        flagged = _flag_for_correction(locked, indicators, by) if indicators else {}
+        locked = _locked(ids)
+        moving = [locked[pk] for pk in ids]
+        for index, current in enumerate(moving):
+            with _item(index):
+                _check_transition(principal, action, current, reason)
+        flagged = {}
+        if indicators:
+            for index, current in enumerate(moving):
+                with _item(index):
+                    flagged[current.pk] = _flag_for_correction(current, indicators, by)
         if action == Action.SUBMIT:
-            Answer.objects.filter(assessment=locked, flagged=True).update(
+            Answer.objects.filter(assessment_id__in=ids, flagged=True).update(
                 flagged=False, flag_comment=""
             )
-        source = locked.state
-        locked.state = rule.target
-        locked.version += 1
-        locked.return_reason = reason.strip() if rule.target == State.RETURNED else ""
-        locked.save(update_fields=["state", "version", "return_reason", "updated_at"])
-        TransitionLog.objects.create(
-            assessment=locked,
-            action=action,
-            from_state=source,
-            to_state=rule.target,
-            by=by,
-            reason=(reason or "").strip(),
-            indicators=flagged,
+        now = timezone.now()
+        return_reason = reason.strip() if rule.target == State.RETURNED else ""
+        moved = Assessment.objects.filter(pk__in=ids, state__in=rule.sources).update(
+            state=rule.target, version=F("version") + 1, return_reason=return_reason, updated_at=now
         )
-        if State.VALIDATED in (source, rule.target):
-            mark_consolidation_stale(locked.country_id, locked.cycle)
-            _queue_consolidation(locked.country_id, locked.cycle)
-        transaction.on_commit(lambda: _notify(locked, action, by))
-    return locked
+        if moved != len(ids):  # the rows are locked: only a broken lock gets here
+            raise TransitionRefused(_("The assessment changed meanwhile; try again."))
+        sources = {}
+        for current in moving:
+            sources[current.pk] = current.state
+            current.state, current.version = rule.target, current.version + 1
+            current.return_reason, current.updated_at = return_reason, now
+        TransitionLog.objects.bulk_create(
+            TransitionLog(
+                assessment=current,
+                action=action,
+                from_state=sources[current.pk],
+                to_state=rule.target,
+                by=by,
+                reason=(reason or "").strip(),
+                indicators=flagged.get(current.pk, {}),
+            )
+            for current in moving
+        )
+        consolidations = list(
+            dict.fromkeys(
+                (current.country_id, current.cycle)
+                for current in moving
+                if State.VALIDATED in (sources[current.pk], rule.target)
+            )
+        )
+        if consolidations:
+            mark_consolidations_stale(consolidations)
+            _batch().consolidations.update(consolidations)
+        transaction.on_commit(lambda: _notify(moving, action, by))
+    return moving
 
 
 def _flag_for_correction(assessment, indicators: Mapping[str, str], by) -> dict[str, str]:
@@ -244,29 +301,123 @@ TRANSITION_FUNCTIONS = {
 # --- Creating assessments and saving answers -------------------------------------------
 
 
+def _frameworks_for(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], FrameworkVersion]:
+    """framework_for of many (country, cycle) pairs in at most three queries. A pair is
+    left out only when it has no assessment yet and no version is published."""
+    pairs = set(pairs)
+    first: dict[tuple[str, int], int] = {}
+    for country_id, cycle, framework_id in (
+        Assessment.objects.filter(
+            country_id__in={c for c, _y in pairs}, cycle__in={y for _c, y in pairs}
+        )
+        .order_by("id")
+        .values_list("country_id", "cycle", "framework_id")
+    ):
+        first.setdefault((country_id, cycle), framework_id)
+    versions = FrameworkVersion.objects.in_bulk(set(first.values()))
+    frameworks = {pair: versions[first[pair]] for pair in pairs if pair in first}
+    if len(frameworks) < len(pairs):
+        current = FrameworkVersion.current()
+        if current is not None:
+            frameworks.update({pair: current for pair in pairs if pair not in first})
+    return frameworks
+
+
 def framework_for(country_id: str, cycle: int) -> FrameworkVersion:
     """All assessments of one (country, cycle) use the version of the first of them;
     a new (country, cycle) uses the current published version."""
-    first = (
-        Assessment.objects.filter(country_id=country_id, cycle=cycle)
-        .order_by("id")
-        .select_related("framework")
-        .first()
-    )
-    if first is not None:
-        return first.framework
-    current = FrameworkVersion.current()
-    if current is None:
+    framework = _frameworks_for([(country_id, cycle)]).get((country_id, cycle))
+    if framework is None:
         raise WorkflowError(_("No framework version is published yet."))
-    return current
+    return framework
+
+
+@dataclass(frozen=True)
+class NewAssessment:
+    """One assessment for create_assessments to start."""
+
+    actor: Actor
+    cycle: int
+    perspective: str = Perspective.BOTH
+    country: Country | None = None
 
 
 def create_assessment(
     *, actor: Actor, cycle: int, by, perspective: str = Perspective.BOTH, country: Country = None
 ) -> Assessment:
     """Start an actor's assessment of its country for a cycle."""
+    (assessment,) = create_assessments([NewAssessment(actor, cycle, perspective, country)], by=by)
+    return assessment
+
+
+# Foreign keys full_clean would look up one query each: they hold instances just read
+# (the caller's actor, the framework found above, the acting user), the actor's country
+# is checked against the country below, and the database's foreign keys hold them anyway.
+_LOOKED_UP = ["country", "actor", "framework", "created_by"]
+
+
+def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment]:
+    """Start several assessments at once (an import's new ones) by the rules of
+    create_assessment, in the order given, so that each (country, cycle) keeps the
+    framework version of its first assessment. One refusal refuses them all; its `index`
+    says which spec."""
     principal = principal_of(by)
-    country_id = country.pk if country is not None else actor.country_id
+    specs = list(specs)
+    if not specs:
+        return []
+    keys = [
+        (spec.country.pk if spec.country is not None else spec.actor.country_id, spec.cycle, spec)
+        for spec in specs
+    ]
+    for index, (country_id, _cycle, spec) in enumerate(keys):
+        with _item(index):
+            _check_new_assessment(principal, spec, country_id)
+    taken = set(
+        Assessment.objects.filter(
+            actor_id__in={spec.actor.pk for spec in specs}, cycle__in={spec.cycle for spec in specs}
+        ).values_list("country_id", "cycle", "actor_id")
+    )
+    for index, (country_id, cycle, spec) in enumerate(keys):
+        if (country_id, cycle, spec.actor.pk) in taken:
+            raise _at(
+                index,
+                WorkflowError(
+                    _("%(a)s already has an assessment of %(c)s for %(y)s.")
+                    % {"a": spec.actor.code, "c": country_id, "y": cycle}
+                ),
+            )
+        taken.add((country_id, cycle, spec.actor.pk))
+    frameworks = _frameworks_for((country_id, cycle) for country_id, cycle, _spec in keys)
+    with transaction.atomic():
+        assessments = []
+        for index, (country_id, cycle, spec) in enumerate(keys):
+            framework = frameworks.get((country_id, cycle))
+            if framework is None:
+                raise _at(index, WorkflowError(_("No framework version is published yet.")))
+            assessment = Assessment(
+                country_id=country_id,
+                cycle=cycle,
+                actor=spec.actor,
+                perspective=spec.perspective,
+                framework=framework,
+                created_by=by,
+            )
+            # The table's constraints repeat the fields' own checks (cycle range, choices)
+            # and the uniqueness checked above: no query per assessment for them.
+            assessment.full_clean(
+                exclude=_LOOKED_UP, validate_unique=False, validate_constraints=False
+            )
+            assessments.append(assessment)
+        Assessment.objects.bulk_create(assessments)
+        AssessmentScore.objects.bulk_create(
+            AssessmentScore(assessment=a, framework=a.framework, stale=True) for a in assessments
+        )
+        _batch().assessments.update(a.pk for a in assessments)
+    return assessments
+
+
+def _check_new_assessment(principal: Principal, spec: NewAssessment, country_id: str) -> None:
+    actor = spec.actor
     if principal.role == Role.FOCAL_POINT and principal.actor_id != actor.pk:
         raise TransitionRefused(_("A focal point starts assessments of its own actor only."))
     if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER, Role.ADMIN):
@@ -275,29 +426,8 @@ def create_assessment(
         raise WorkflowError(
             _("The actor %(a)s is not of country %(c)s.") % {"a": actor.code, "c": country_id}
         )
-    if perspective not in Perspective.values:
-        raise WorkflowError(_("Unknown perspective %(p)s.") % {"p": perspective})
-    if Assessment.objects.filter(country_id=country_id, cycle=cycle, actor=actor).exists():
-        raise WorkflowError(
-            _("%(a)s already has an assessment of %(c)s for %(y)s.")
-            % {"a": actor.code, "c": country_id, "y": cycle}
-        )
-    with transaction.atomic():
-        assessment = Assessment(
-            country_id=country_id,
-            cycle=cycle,
-            actor=actor,
-            perspective=perspective,
-            framework=framework_for(country_id, cycle),
-            created_by=by,
-        )
-        assessment.full_clean(validate_unique=False)
-        assessment.save()
-        AssessmentScore.objects.create(
-            assessment=assessment, framework=assessment.framework, stale=True
-        )
-        _queue_assessment(assessment.pk)
-    return assessment
+    if spec.perspective not in Perspective.values:
+        raise WorkflowError(_("Unknown perspective %(p)s.") % {"p": spec.perspective})
 
 
 @dataclass
@@ -353,162 +483,386 @@ def save_answers(
     Only answers that really change are written (and get a history row); saving the
     same answers again changes nothing and keeps the version.
     """
+    (result,) = save_answers_many([(assessment, version, answers)], by=by)
+    return result
+
+
+# (assessment, the version the caller read, code → what the answer should be)
+SaveItem = tuple[Assessment, int, Mapping[str, AnswerInput]]
+
+# Every column of an answer: what a history row copies.
+ANSWER_FIELDS = (
+    "id",
+    "assessment_id",
+    "indicator_id",
+    "value",
+    "na",
+    "evidence",
+    "instruments",
+    "flagged",
+    "flag_comment",
+    "revision",
+    "updated_by_id",
+    "updated_at",
+)
+_CHANGING = ("value", "na", "evidence", "instruments", "revision", "updated_by_id", "updated_at")
+
+
+def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
+    """save_answers for several assessments at once (an import's), by the same rules, in
+    a fixed number of queries: one lock, one read of their answers, one write of the new
+    answers, one of the changed ones and one of their history rows, one version bump.
+    One refusal refuses them all; its `index` says which item. Results in item order."""
     principal = principal_of(by)
+    items = list(items)
+    ids = _distinct_ids([assessment for assessment, _version, _answers in items])
+    if not ids:
+        return []
     with transaction.atomic():
-        locked = (
-            Assessment.objects.select_for_update().select_related("framework").get(pk=assessment.pk)
-        )
-        if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER) or (
-            principal.role == Role.FOCAL_POINT and principal.actor_id != locked.actor_id
+        locked = _locked(ids, "framework")
+        indicators: dict[int, dict[str, Indicator]] = defaultdict(dict)
+        for indicator in Indicator.objects.filter(
+            version_id__in={a.framework_id for a in locked.values()}
         ):
-            raise AnswersRefused(_("Only the assessment's own focal point may change answers."))
-        if locked.state not in EDITABLE_STATES:
-            raise AnswersRefused(
-                _("The assessment is %(state)s: answers are locked until it is returned.")
-                % {"state": locked.state},
-                {"state": locked.state},
-            )
-        if version != locked.version:
-            raise Conflict(
-                _(
-                    "Someone else saved this assessment since you opened it (version %(mine)s, "
-                    "now %(now)s). Your input was not saved; review their changes and save again."
+            indicators[indicator.version_id][indicator.code] = indicator
+        stored: dict[int, dict[int, dict]] = defaultdict(dict)
+        for row in Answer.objects.filter(assessment_id__in=ids).values(*ANSWER_FIELDS):
+            stored[row["assessment_id"]][row["indicator_id"]] = row
+        known = _known_instruments(answers for _a, _v, answers in items)
+        checks: dict = {}  # check_value per distinct (indicator, value, n/a): a file has few
+        for index, (assessment, version, answers) in enumerate(items):
+            current = locked[assessment.pk]
+            with _item(index):
+                _check_save(principal, current, version)
+                _check_answers(
+                    current,
+                    answers,
+                    indicators[current.framework_id],
+                    stored[current.pk],
+                    known,
+                    checks,
                 )
-                % {"mine": version, "now": locked.version},
-                {"version": locked.version, "changed": answers_snapshot(locked, version)},
-            )
-        indicators = {i.code: i for i in locked.framework.indicators.all()}
-        existing = {a.indicator_id: a for a in locked.answers.all()}
-        flagged_only = None
-        if locked.state == State.RETURNED:
-            flagged_only = {a.indicator_id for a in existing.values() if a.flagged} or None
-        errors = {}
-        for code, given in answers.items():
-            indicator = indicators.get(code)
-            if indicator is None:
-                errors[code] = _("No indicator %(code)s in framework %(v)s.") % {
-                    "code": code,
-                    "v": locked.framework.code,
-                }
-                continue
-            if not indicator.in_scope(locked.perspective) and (
-                given.value is not None or given.na or given.evidence or given.instruments
-            ):
-                errors[code] = _("%(code)s is outside this assessment's perspective.") % {
-                    "code": code
-                }
-                continue
-            if flagged_only is not None and indicator.pk not in flagged_only:
-                errors[code] = _("Only the indicators returned for correction may change.")
-                continue
-            problem = check_value(indicator, given.value, given.na)
-            if problem:
-                errors[code] = problem
-        unknown = _unknown_instruments(answers)
-        for code, missing in unknown.items():
-            errors.setdefault(code, _("Unknown instruments: %(c)s") % {"c": ", ".join(missing)})
-        if errors:
-            raise AnswersRefused(_("Some answers cannot be saved."), errors)
 
-        new_version = locked.version + 1
-        to_create, to_update, changed = [], [], []
-        for code, given in answers.items():
-            indicator = indicators[code]
-            answer = existing.get(indicator.pk)
-            evidence = (
-                given.evidence
-                if given.evidence is not None
-                else (answer.evidence if answer else "")
-            )
-            instruments = (
-                sorted(set(given.instruments))
-                if given.instruments is not None
-                else (answer.instruments if answer else [])
-            )
-            value = None if given.na else given.value
-            if answer is None:
-                if value is None and not given.na and not evidence and not instruments:
+        now = timezone.now()
+        created, changed_rows, results, bumped = [], [], [], []
+        for assessment, _version, answers in items:
+            current = locked[assessment.pk]
+            framework, existing = indicators[current.framework_id], stored[current.pk]
+            new_version = current.version + 1
+            changed = []
+            for code, given in answers.items():
+                indicator = framework[code]
+                answer = existing.get(indicator.pk)
+                evidence = (
+                    given.evidence
+                    if given.evidence is not None
+                    else (answer["evidence"] if answer else "")
+                )
+                instruments = (
+                    sorted(set(given.instruments))
+                    if given.instruments is not None
+                    else (answer["instruments"] if answer else [])
+                )
+                value = None if given.na else given.value
+                if answer is None:
+                    if value is None and not given.na and not evidence and not instruments:
+                        continue
+                    answer = {
+                        "id": None,
+                        "assessment_id": current.pk,
+                        "indicator_id": indicator.pk,
+                        "flagged": False,
+                        "flag_comment": "",
+                    }
+                    created.append(answer)
+                elif (answer["value"], answer["na"], answer["evidence"], answer["instruments"]) == (
+                    value,
+                    given.na,
+                    evidence,
+                    instruments,
+                ):
                     continue
-                answer = Answer(assessment=locked, indicator=indicator)
-                to_create.append(answer)
-            elif (answer.value, answer.na, answer.evidence, answer.instruments) == (
-                value,
-                given.na,
-                evidence,
-                instruments,
-            ):
-                continue
-            else:
-                to_update.append(answer)
-            answer.value, answer.na, answer.evidence = value, given.na, evidence
-            answer.instruments, answer.revision, answer.updated_by = instruments, new_version, by
-            answer.updated_at = timezone.now()
-            changed.append(code)
-        if not changed:
-            return SaveResult(version=locked.version)
-        if to_create:
-            bulk_create_with_history(to_create, Answer, default_user=by)
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                Answer,
-                ["value", "na", "evidence", "instruments", "revision", "updated_by", "updated_at"],
-                default_user=by,
+                else:
+                    changed_rows.append(answer)
+                answer.update(
+                    value=value,
+                    na=given.na,
+                    evidence=evidence,
+                    instruments=instruments,
+                    revision=new_version,
+                    updated_by_id=by.pk,
+                    updated_at=now,
+                )
+                changed.append(code)
+            if changed:
+                bumped.append(current)
+            results.append(
+                SaveResult(version=new_version if changed else current.version, changed=changed)
             )
-        locked.version = new_version
-        locked.save(update_fields=["version", "updated_at"])
-        mark_assessment_stale(locked)
-        _queue_assessment(locked.pk)
-    return SaveResult(version=new_version, changed=changed)
+        if not bumped:
+            return results
+        _write_answers(created, changed_rows, by=by, at=now)
+        Assessment.objects.filter(pk__in=[a.pk for a in bumped]).update(
+            version=F("version") + 1, updated_at=now
+        )
+        for current in bumped:
+            current.version, current.updated_at = current.version + 1, now
+        mark_assessments_stale(bumped)
+        _batch().assessments.update(a.pk for a in bumped)
+    return results
 
 
-def _unknown_instruments(answers: Mapping[str, AnswerInput]) -> dict[str, list[str]]:
+def _check_save(principal: Principal, assessment: Assessment, version: int) -> None:
+    if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER) or (
+        principal.role == Role.FOCAL_POINT and principal.actor_id != assessment.actor_id
+    ):
+        raise AnswersRefused(_("Only the assessment's own focal point may change answers."))
+    if assessment.state not in EDITABLE_STATES:
+        raise AnswersRefused(
+            _("The assessment is %(state)s: answers are locked until it is returned.")
+            % {"state": assessment.state},
+            {"state": assessment.state},
+        )
+    if version != assessment.version:
+        raise Conflict(
+            _(
+                "Someone else saved this assessment since you opened it (version %(mine)s, "
+                "now %(now)s). Your input was not saved; review their changes and save again."
+            )
+            % {"mine": version, "now": assessment.version},
+            {"version": assessment.version, "changed": answers_snapshot(assessment, version)},
+        )
+
+
+def _check_answers(
+    assessment: Assessment,
+    answers: Mapping[str, AnswerInput],
+    indicators: dict[str, Indicator],
+    existing: dict[int, dict],
+    known_instruments: set[str],
+    checks: dict,
+) -> None:
+    flagged_only = None
+    if assessment.state == State.RETURNED:
+        flagged_only = {i for i, answer in existing.items() if answer["flagged"]} or None
+    errors = {}
+    for code, given in answers.items():
+        indicator = indicators.get(code)
+        if indicator is None:
+            errors[code] = _("No indicator %(code)s in framework %(v)s.") % {
+                "code": code,
+                "v": assessment.framework.code,
+            }
+            continue
+        if not indicator.in_scope(assessment.perspective) and (
+            given.value is not None or given.na or given.evidence or given.instruments
+        ):
+            errors[code] = _("%(code)s is outside this assessment's perspective.") % {"code": code}
+            continue
+        if flagged_only is not None and indicator.pk not in flagged_only:
+            errors[code] = _("Only the indicators returned for correction may change.")
+            continue
+        key = (indicator.pk, given.value, given.na)
+        if key not in checks:
+            checks[key] = check_value(indicator, given.value, given.na)
+        if checks[key]:
+            errors[code] = checks[key]
+    for code, given in answers.items():
+        missing = sorted(set(given.instruments or []) - known_instruments)
+        if missing:
+            errors.setdefault(code, _("Unknown instruments: %(c)s") % {"c": ", ".join(missing)})
+    if errors:
+        raise AnswersRefused(_("Some answers cannot be saved."), errors)
+
+
+def _known_instruments(answer_sets: Iterable[Mapping[str, AnswerInput]]) -> set[str]:
     from instruments.models import Instrument
 
-    wanted = {c for a in answers.values() for c in (a.instruments or [])}
+    wanted = {c for answers in answer_sets for a in answers.values() for c in (a.instruments or [])}
     if not wanted:
-        return {}
-    known = set(Instrument.objects.filter(code__in=wanted).values_list("code", flat=True))
-    return {
-        code: sorted(set(a.instruments) - known)
-        for code, a in answers.items()
-        if a.instruments and set(a.instruments) - known
-    }
+        return set()
+    return set(Instrument.objects.filter(code__in=wanted).values_list("code", flat=True))
+
+
+def _write_answers(created: list[dict], changed: list[dict], *, by, at) -> None:
+    """Write new and changed answers (dicts of ANSWER_FIELDS) and a history row for each,
+    as simple_history's own bulk writes do: the row as stored, "+" for new, "~" for
+    changed, by `by` at `at`, no change reason."""
+    if connection.vendor == "postgresql":
+        _write_answers_postgresql(created, changed, by=by, at=at)
+        return
+    # SQLite (3.35+) returns the new ids, as PostgreSQL would.
+    objs = Answer.objects.bulk_create(Answer(**a) for a in created)
+    for answer, obj in zip(created, objs, strict=True):
+        answer["id"], answer["updated_at"] = obj.pk, obj.updated_at  # auto_now set it
+    Answer.objects.bulk_update([Answer(**a) for a in changed], _CHANGING, batch_size=500)
+    history = Answer.history.model
+    history.objects.bulk_create(
+        (
+            history(
+                **{f: a[f] for f in ANSWER_FIELDS},
+                history_date=at,
+                history_change_reason=None,
+                history_type=kind,
+                history_user_id=by.pk,
+            )
+            for kind, answers in (("+", created), ("~", changed))
+            for a in answers
+        ),
+        batch_size=500,
+    )
+
+
+def _write_answers_postgresql(created: list[dict], changed: list[dict], *, by, at) -> None:
+    """Stage the rows in a temporary table with one COPY, then move them into the answers
+    and, as stored there, into their history with one statement for the new and one for
+    the changed: no Python per row but the COPY's."""
+    quote = connection.ops.quote_name
+    answers, history = (quote(m._meta.db_table) for m in (Answer, Answer.history.model))
+    fields = ", ".join(ANSWER_FIELDS)
+    to_history = (
+        f"INSERT INTO {history} ({fields}, history_date, history_change_reason, "  # noqa: S608
+        "history_type, history_user_id) "
+        f"SELECT {fields}, %s, NULL, %s, %s FROM written"
+    )
+    instruments = ANSWER_FIELDS.index("instruments")
+    with connection.cursor() as cursor:
+        # Emptied at every commit; truncated here for a second batch in one transaction.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS answers_to_write ON COMMIT DELETE ROWS "  # noqa: S608
+            f"AS SELECT {fields} FROM {answers} WITH NO DATA"
+        )
+        cursor.execute("TRUNCATE answers_to_write")
+        with cursor.cursor.copy(f"COPY answers_to_write ({fields}) FROM STDIN") as copy:
+            for answer in (*created, *changed):
+                row = [answer[f] for f in ANSWER_FIELDS]
+                row[instruments] = json.dumps(row[instruments]) if row[instruments] else "[]"
+                copy.write_row(row)
+        if created:
+            new_fields = ", ".join(f for f in ANSWER_FIELDS if f != "id")
+            cursor.execute(
+                f"WITH written AS (INSERT INTO {answers} ({new_fields}) "  # noqa: S608
+                f"SELECT {new_fields} FROM answers_to_write WHERE id IS NULL "
+                f"RETURNING {fields}) {to_history}",
+                [at, "+", by.pk],
+            )
+        if changed:
+            cursor.execute(
+                f"WITH written AS (UPDATE {answers} AS a SET "  # noqa: S608
+                f"{', '.join(f'{f} = s.{f}' for f in _CHANGING)} "
+                "FROM answers_to_write AS s WHERE a.id = s.id "
+                f"RETURNING {', '.join(f'a.{f}' for f in ANSWER_FIELDS)}) {to_history}",
+                [at, "~", by.pk],
+            )
+
+
+# --- Batches: locks and refusals --------------------------------------------------------
+
+
+def _distinct_ids(assessments: Iterable[Assessment]) -> list[int]:
+    ids = [a.pk for a in assessments]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a batch names each assessment once")
+    return ids
+
+
+def _locked(ids: list[int], *related: str) -> dict[int, Assessment]:
+    """The assessments, read afresh and locked until the transaction ends — in id order,
+    so that two batches never wait on each other crosswise."""
+    rows = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    locked = {a.pk: a for a in rows}
+    if len(locked) != len(ids):
+        gone = ", ".join(str(pk) for pk in ids if pk not in locked)
+        raise Assessment.DoesNotExist(f"No assessment {gone}.")
+    return locked
+
+
+def _at(index: int, error: WorkflowError) -> WorkflowError:
+    error.index = index
+    return error
+
+
+@contextmanager
+def _item(index: int):
+    """Mark a refusal raised inside with the batch position of the item it refuses."""
+    try:
+        yield
+    except WorkflowError as error:
+        error.index = index
+        raise
 
 
 # --- Scores: stale marks and follow-up tasks --------------------------------------------
 
 
 def mark_assessment_stale(assessment: Assessment) -> None:
-    AssessmentScore.objects.update_or_create(
-        assessment=assessment,
-        defaults={"stale": True},
-        create_defaults={"stale": True, "framework_id": assessment.framework_id},
-    )
-    if assessment.state == State.VALIDATED:
-        mark_consolidation_stale(assessment.country_id, assessment.cycle)
+    mark_assessments_stale([assessment])
+
+
+def mark_assessments_stale(assessments: Sequence[Assessment]) -> None:
+    """Mark these assessments' scores stale, creating those missing; and the
+    consolidations of the validated ones."""
+    by_id = {a.pk: a for a in assessments}
+    if not by_id:
+        return
+    scores = AssessmentScore.objects.filter(assessment_id__in=by_id)
+    if scores.update(stale=True) < len(by_id):
+        scored = set(scores.values_list("assessment_id", flat=True))
+        AssessmentScore.objects.bulk_create(
+            AssessmentScore(assessment_id=pk, framework_id=a.framework_id, stale=True)
+            for pk, a in by_id.items()
+            if pk not in scored
+        )
+    validated = [(a.country_id, a.cycle) for a in by_id.values() if a.state == State.VALIDATED]
+    if validated:
+        mark_consolidations_stale(validated)
 
 
 def mark_consolidation_stale(country_id: str, cycle: int) -> None:
     """Mark a country-cycle's consolidation stale; on a first validation create it, stale
     and empty, so that readers see "being computed" rather than nothing."""
-    updated = ConsolidatedScore.objects.filter(country_id=country_id, cycle=cycle).update(
-        stale=True
-    )
-    if updated:
+    mark_consolidations_stale([(country_id, cycle)])
+
+
+def mark_consolidations_stale(pairs: Iterable[tuple[str, int]]) -> None:
+    """mark_consolidation_stale of many (country, cycle) pairs, in at most four queries."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
         return
-    validated = Assessment.objects.filter(
-        country_id=country_id, cycle=cycle, state=State.VALIDATED
-    ).values_list("framework_id", flat=True)
-    framework_ids = list(validated)
-    if framework_ids:
-        ConsolidatedScore.objects.create(
+    countries_by_cycle: dict[int, set[str]] = defaultdict(set)
+    for country_id, cycle in pairs:
+        countries_by_cycle[cycle].add(country_id)
+    # One term per cycle, not per pair: SQLite limits how deep an expression may nest.
+    where = Q()
+    for cycle, countries in countries_by_cycle.items():
+        where |= Q(cycle=cycle, country_id__in=countries)
+    scores = ConsolidatedScore.objects.filter(where)
+    if scores.update(stale=True) == len(pairs):
+        return
+    missing = set(pairs) - set(scores.values_list("country_id", "cycle"))
+    validated: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for country_id, cycle, framework_id in (
+        Assessment.objects.filter(where, state=State.VALIDATED)
+        .order_by("id")
+        .values_list("country_id", "cycle", "framework_id")
+    ):
+        if (country_id, cycle) in missing:
+            validated[(country_id, cycle)].append(framework_id)
+    ConsolidatedScore.objects.bulk_create(
+        ConsolidatedScore(
             country_id=country_id,
             cycle=cycle,
             framework_id=framework_ids[0],
             assessments=len(framework_ids),
             stale=True,
         )
+        for (country_id, cycle), framework_ids in validated.items()
+    )
 
 
 def delay_safely(task, *args) -> None:
@@ -518,6 +872,9 @@ def delay_safely(task, *args) -> None:
         task.delay(*args)
     except Exception:  # the broker's errors vary by transport; none may undo a save
         log.warning("Could not queue %s%r: scores stay stale", task.name, args, exc_info=True)
+
+
+RECOMPUTE_CHUNK = 500
 
 
 class _RecomputeBatch:
@@ -534,8 +891,13 @@ class _RecomputeBatch:
 
         assessments, self.assessments = sorted(self.assessments), set()
         consolidations, self.consolidations = sorted(self.consolidations), set()
-        for assessment_id in assessments:
-            delay_safely(tasks.recompute_assessment, assessment_id)
+        # One task per chunk: the pandas scoring handles many assessments in one pass.
+        for start in range(0, len(assessments), RECOMPUTE_CHUNK):
+            chunk = assessments[start : start + RECOMPUTE_CHUNK]
+            if len(chunk) == 1:
+                delay_safely(tasks.recompute_assessment, chunk[0])
+            else:
+                delay_safely(tasks.recompute_assessments, chunk)
         for country_id, cycle in consolidations:
             delay_safely(tasks.recompute_consolidation, country_id, cycle)
 
@@ -557,47 +919,53 @@ def _batch() -> _RecomputeBatch:
     return batch
 
 
-def _queue_assessment(assessment_id: int) -> None:
-    _batch().assessments.add(assessment_id)
-
-
-def _queue_consolidation(country_id: str, cycle: int) -> None:
-    _batch().consolidations.add((country_id, cycle))
-
-
 # --- Notifications ----------------------------------------------------------------------
 
 
-def _notify(assessment: Assessment, action: str, by) -> None:
+def _notify(assessments: Sequence[Assessment], action: str, by) -> None:
     """Mail reviewers on submission, and the actor's focal points on a return,
-    validation or reopening."""
+    validation or reopening: one mail per assessment and recipient."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if action == Action.SUBMIT:
-        recipients = users.filter(membership__role=Role.REVIEWER)
-    else:
-        recipients = users.filter(
-            membership__role=Role.FOCAL_POINT, membership__actor_id=assessment.actor_id
+        reviewers = list(
+            users.filter(membership__role=Role.REVIEWER).values_list("email", flat=True)
         )
-    emails = list(recipients.values_list("email", flat=True))
-    if not emails:
+        emails = {a.pk: reviewers for a in assessments}
+    else:
+        by_actor = defaultdict(list)
+        for actor_id, email in users.filter(
+            membership__role=Role.FOCAL_POINT,
+            membership__actor_id__in={a.actor_id for a in assessments},
+        ).values_list("membership__actor_id", "email"):
+            by_actor[actor_id].append(email)
+        emails = {a.pk: by_actor[a.actor_id] for a in assessments}
+    if not any(emails.values()):
         return
-    subject = _("Assessment %(c)s %(y)s by %(a)s: %(s)s") % {
-        "c": assessment.country_id,
-        "y": assessment.cycle,
-        "a": assessment.actor.code,
-        "s": assessment.get_state_display(),
-    }
-    body = _("%(who)s moved the assessment to %(s)s.") % {
-        "who": by.get_username(),
-        "s": assessment.get_state_display(),
-    }
-    if assessment.return_reason:
-        body += "\n\n" + _("Reason: %(r)s") % {"r": assessment.return_reason}
+    actors = dict(
+        Actor.objects.filter(pk__in={a.actor_id for a in assessments}).values_list("pk", "code")
+    )
+    messages = []
+    for assessment in assessments:
+        subject = _("Assessment %(c)s %(y)s by %(a)s: %(s)s") % {
+            "c": assessment.country_id,
+            "y": assessment.cycle,
+            "a": actors[assessment.actor_id],
+            "s": assessment.get_state_display(),
+        }
+        body = _("%(who)s moved the assessment to %(s)s.") % {
+            "who": by.get_username(),
+            "s": assessment.get_state_display(),
+        }
+        if assessment.return_reason:
+            body += "\n\n" + _("Reason: %(r)s") % {"r": assessment.return_reason}
+        messages += [(subject, body, None, [email]) for email in emails[assessment.pk]]
     try:
-        send_mass_mail([(subject, body, None, [email]) for email in emails])
+        send_mass_mail(messages)
     except OSError:
         log.warning(
-            "Could not send the notification for assessment %s", assessment.pk, exc_info=True
+            "Could not send the notifications for assessments %s",
+            ", ".join(str(a.pk) for a in assessments),
+            exc_info=True,
         )
 
 
@@ -617,14 +985,18 @@ __all__ = [
     "AnswerInput",
     "AnswersRefused",
     "Conflict",
+    "NewAssessment",
     "TransitionRefused",
     "WorkflowError",
     "allowed_transitions",
     "create_assessment",
+    "create_assessments",
     "importer_user",
     "reopen",
     "return_for_correction",
     "save_answers",
+    "save_answers_many",
     "submit",
+    "transition_many",
     "validate",
 ]

@@ -16,6 +16,11 @@ def recompute_assessment(assessment_id: int) -> None:
 
 
 @shared_task(acks_late=True, **_RETRY)
+def recompute_assessments(assessment_ids: list[int]) -> int:
+    return recompute.recompute_assessments(assessment_ids)
+
+
+@shared_task(acks_late=True, **_RETRY)
 def recompute_consolidation(country: str, cycle: int) -> None:
     recompute.recompute_consolidation(country, cycle)
 

@@ -340,12 +340,14 @@ def test_a_row_of_another_assessment_in_a_one_assessment_upload(catalogue, users
 
 
 def test_a_refusal_while_writing_rolls_everything_back(catalogue, monkeypatch):
-    def refuse_mda(assessment, *, by):
+    check = services._check_transition
+
+    def refuse_mda(principal, action, assessment, reason):
         if assessment.country_id == "MDA":
             raise services.TransitionRefused("Cannot submit this one.")
-        return submit(assessment, by=by)
+        return check(principal, action, assessment, reason)
 
-    monkeypatch.setattr(services, "submit", refuse_mda)
+    monkeypatch.setattr(services, "_check_transition", refuse_mda)
 
     lines = rejected(
         HEADER
