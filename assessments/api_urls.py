@@ -1,1 +1,53 @@
-urlpatterns = []
+"""The REST API v1 (DESIGN §6): one router mounting every app's viewsets, mounted at
+/api/v1/ by coherence/urls.py. Any other path under it is a 404 in the error shape."""
+
+from django.urls import re_path
+from rest_framework import exceptions
+from rest_framework.routers import APIRootView, DefaultRouter
+from rest_framework.views import APIView
+
+from actors.api import ActorViewSet
+from assessments.api import AssessmentViewSet, IndicatorViewSet, ScoreViewSet
+from coherence.api import APIViewMixin, AreaViewSet, LevelViewSet, ToolTypeViewSet
+from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet
+
+
+class RootView(APIViewMixin, APIRootView):
+    """The endpoints of the API v1."""
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+    include_format_suffixes = False
+
+
+class NoSuchEndpoint(APIViewMixin, APIView):
+    """Every path under /api/v1/ that names no endpoint."""
+
+    schema = None
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        path = request.path
+        hint = "" if path.endswith("/") else f" Paths end with a slash: {path}/"
+        raise exceptions.NotFound(f"No endpoint at {path}.{hint}")
+
+    get = post = put = patch = delete = head = options = http_method_not_allowed
+
+
+router = Router()
+router.register("levels", LevelViewSet, basename="level")
+router.register("tool-types", ToolTypeViewSet, basename="tool-type")
+router.register("areas", AreaViewSet, basename="area")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("grid", GridViewSet, basename="grid")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("scores", ScoreViewSet, basename="score")
+
+app_name = "api"
+urlpatterns = [
+    *router.urls,
+    re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
+]

@@ -42,8 +42,9 @@ def main() -> int:
     parser.add_argument("--actors", type=int, default=5)
     parser.add_argument("--instruments", type=int, default=10_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["recompute", "one", "import", "pages", "api"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["recompute", "one", "import", "pages", "api"]
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_DB
@@ -65,8 +66,12 @@ def main() -> int:
     from bench import dataset, figures
 
     started = time.perf_counter()
-    info = dataset.build(countries=args.countries, cycles=args.cycles, actors=args.actors,
-                         instruments=args.instruments)
+    info = dataset.build(
+        countries=args.countries,
+        cycles=args.cycles,
+        actors=args.actors,
+        instruments=args.instruments,
+    )
     print(f"data set: {info} (ready in {time.perf_counter() - started:.1f} s)\n")
 
     results = []
@@ -83,8 +88,10 @@ def main() -> int:
     print()
     print(f"{'figure':58} {'value':>14} {'baseline':>14} {'ratio':>8}  goal")
     for r in results:
-        print(f"{r['name']:58} {r['value']:>14} {r.get('baseline', ''):>14} "
-              f"{r.get('ratio', ''):>8}  {r.get('goal', '')}")
+        print(
+            f"{r['name']:58} {r['value']:>14} {r.get('baseline', ''):>14} "
+            f"{r.get('ratio', ''):>8}  {r.get('goal', '')}"
+        )
     return 0
 
 

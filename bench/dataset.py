@@ -14,9 +14,10 @@ DIVISORS = {"yes_no": 1, "three_level": 10, "scale": 4, "percent": 100}
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -67,9 +68,16 @@ def _build_assessments(framework, indicators, isos, cycles, actors) -> None:
     existing = set(Actor.objects.filter(code__startswith="B-").values_list("code", flat=True))
     Actor.objects.bulk_create(
         [
-            Actor(code=f"B-{iso}-{k}", name=f"Ministry {k} of {iso}", type="line_ministry",
-                  level="national", country_id=iso)
-            for iso in isos for k in range(actors) if f"B-{iso}-{k}" not in existing
+            Actor(
+                code=f"B-{iso}-{k}",
+                name=f"Ministry {k} of {iso}",
+                type="line_ministry",
+                level="national",
+                country_id=iso,
+            )
+            for iso in isos
+            for k in range(actors)
+            if f"B-{iso}-{k}" not in existing
         ]
     )
     actor_ids = dict(Actor.objects.filter(code__startswith="B-").values_list("code", "id"))
@@ -81,11 +89,36 @@ def _build_assessments(framework, indicators, isos, cycles, actors) -> None:
             for k in range(actors):
                 draw = rng.random()
                 state = "validated" if draw < 0.7 else "submitted" if draw < 0.9 else "draft"
-                rows.append((iso, cycle, actor_ids[f"B-{iso}-{k}"], "both", framework.pk, state,
-                             1, "", now, now))
-    _copy(Assessment._meta.db_table,
-          ["country_id", "cycle", "actor_id", "perspective", "framework_id", "state", "version",
-           "return_reason", "created_at", "updated_at"], rows)
+                rows.append(
+                    (
+                        iso,
+                        cycle,
+                        actor_ids[f"B-{iso}-{k}"],
+                        "both",
+                        framework.pk,
+                        state,
+                        1,
+                        "",
+                        now,
+                        now,
+                    )
+                )
+    _copy(
+        Assessment._meta.db_table,
+        [
+            "country_id",
+            "cycle",
+            "actor_id",
+            "perspective",
+            "framework_id",
+            "state",
+            "version",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
     ids = np.array(
         Assessment.objects.filter(actor__code__startswith="B-").values_list("id", flat=True)
     )
@@ -97,11 +130,31 @@ def _build_assessments(framework, indicators, isos, cycles, actors) -> None:
     value = np.where(na, np.nan, value)
     _copy(
         Answer._meta.db_table,
-        ["assessment_id", "indicator_id", "value", "na", "evidence", "instruments", "flagged",
-         "flag_comment", "revision", "updated_at"],
+        [
+            "assessment_id",
+            "indicator_id",
+            "value",
+            "na",
+            "evidence",
+            "instruments",
+            "flagged",
+            "flag_comment",
+            "revision",
+            "updated_at",
+        ],
         (
-            (int(a), int(i), None if np.isnan(v) else float(v), bool(n), "", "[]", False, "",
-             1, now)
+            (
+                int(a),
+                int(i),
+                None if np.isnan(v) else float(v),
+                bool(n),
+                "",
+                "[]",
+                False,
+                "",
+                1,
+                now,
+            )
             for a, i, v, n in zip(all_assessments, all_indicators, value, na, strict=True)
         ),
     )
@@ -114,10 +167,22 @@ def _build_instruments(isos, wanted: int) -> None:
     rng = np.random.default_rng(7)
     now = timezone.now()
     new = range(have, wanted)
-    _copy(Instrument._meta.db_table,
-          ["code", "name", "description", "tool_type_id", "paragraph", "link", "updated_at"],
-          ((f"B-INS-{n:05d}", f"Synthetic instrument {n}", "", tool_types[n % len(tool_types)],
-            None, "", now) for n in new))
+    _copy(
+        Instrument._meta.db_table,
+        ["code", "name", "description", "tool_type_id", "paragraph", "link", "updated_at"],
+        (
+            (
+                f"B-INS-{n:05d}",
+                f"Synthetic instrument {n}",
+                "",
+                tool_types[n % len(tool_types)],
+                None,
+                "",
+                now,
+            )
+            for n in new
+        ),
+    )
     ids = dict(Instrument.objects.filter(code__startswith="B-INS-").values_list("code", "id"))
     level_rows, country_rows = [], []
     for n in new:
@@ -128,7 +193,11 @@ def _build_instruments(isos, wanted: int) -> None:
             level_rows.append((pk, levels[first + 1]))
         if levels[first] != "international":
             country_rows.append((pk, isos[n % len(isos)]))
-    _copy(Instrument.levels.through._meta.db_table, ["instrument_id", "governancelevel_id"],
-          level_rows)
-    _copy(Instrument.countries.through._meta.db_table, ["instrument_id", "country_id"],
-          country_rows)
+    _copy(
+        Instrument.levels.through._meta.db_table,
+        ["instrument_id", "governancelevel_id"],
+        level_rows,
+    )
+    _copy(
+        Instrument.countries.through._meta.db_table, ["instrument_id", "country_id"], country_rows
+    )

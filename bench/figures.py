@@ -48,8 +48,10 @@ def full_recompute() -> list[dict]:
     from assessments import recompute
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_area_score "
-                       "(assessment_id bigint, area varchar(40), score double precision)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_area_score "
+            "(assessment_id bigint, area varchar(40), score double precision)"
+        )
 
     def sql_baseline():
         with transaction.atomic(), connection.cursor() as cursor:
@@ -59,34 +61,50 @@ def full_recompute() -> list[dict]:
     baseline = _timed(sql_baseline)
     ours = _timed(recompute.recompute_all, repeat=3)
     child = subprocess.run(  # noqa: S603
-        [sys.executable, "-c",
-         "import django, resource; django.setup();"
-         "from assessments import recompute; recompute.recompute_all();"
-         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "coherence.settings"},
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django, resource; django.setup();"
+            "from assessments import recompute; recompute.recompute_all();"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "coherence.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
     )
     peak_mib = int(child.stdout.strip().splitlines()[-1]) / 1024
     return [
-        {"name": "full recompute (s) vs SQL INSERT…SELECT GROUP BY", "value": f"{ours:.2f}",
-         "baseline": f"{baseline:.2f}", "ratio": _ratio(ours, baseline), "goal": "≤ 3x"},
-        {"name": "full recompute peak memory (MiB)", "value": f"{peak_mib:.0f}",
-         "goal": "< 1024"},
+        {
+            "name": "full recompute (s) vs SQL INSERT…SELECT GROUP BY",
+            "value": f"{ours:.2f}",
+            "baseline": f"{baseline:.2f}",
+            "ratio": _ratio(ours, baseline),
+            "goal": "≤ 3x",
+        },
+        {"name": "full recompute peak memory (MiB)", "value": f"{peak_mib:.0f}", "goal": "< 1024"},
     ]
 
 
 def one_assessment() -> list[dict]:
     from assessments import recompute
 
-    ids = list(Assessment.objects.filter(actor__code__startswith="B-").values_list(
-        "id", flat=True)[:20])
+    ids = list(
+        Assessment.objects.filter(actor__code__startswith="B-").values_list("id", flat=True)[:20]
+    )
     times = []
     for pk in ids:
         started = time.perf_counter()
         recompute.recompute_assessment(pk)
         times.append((time.perf_counter() - started) * 1000)
-    return [{"name": "one assessment recomputed and stored (ms, median of 20)",
-             "value": f"{statistics.median(times):.0f}", "goal": "< 300"}]
+    return [
+        {
+            "name": "one assessment recomputed and stored (ms, median of 20)",
+            "value": f"{statistics.median(times):.0f}",
+            "goal": "< 300",
+        }
+    ]
 
 
 IMPORT_CYCLE = 2030
@@ -108,8 +126,9 @@ def import_csv(rows: int) -> list[dict]:
     indicators = list(
         Indicator.objects.filter(version=framework).values_list("code", "id", "answer_type")
     )
-    actors = list(Actor.objects.filter(code__startswith="B-").values_list("code", "country_id",
-                                                                          "id"))
+    actors = list(
+        Actor.objects.filter(code__startswith="B-").values_list("code", "country_id", "id")
+    )
     per = len(indicators)
     needed = -(-rows // per)
     actors = actors[:needed]
@@ -121,10 +140,12 @@ def import_csv(rows: int) -> list[dict]:
         for ind_code, _ind_id, answer_type in indicators:
             if count == rows:
                 break
-            value = {"yes_no": lambda: rng.choice(["yes", "no"]),
-                     "three_level": lambda: str(rng.choice([0, 5, 10])),
-                     "scale": lambda: str(rng.integers(0, 5)),
-                     "percent": lambda: f"{rng.uniform(0, 100):.1f}"}[answer_type]()
+            value = {
+                "yes_no": lambda: rng.choice(["yes", "no"]),
+                "three_level": lambda: str(rng.choice([0, 5, 10])),
+                "scale": lambda: str(rng.integers(0, 5)),
+                "percent": lambda: f"{rng.uniform(0, 100):.1f}",
+            }[answer_type]()
             lines.append(f"{iso},{IMPORT_CYCLE},{code},{ind_code},{value},from the ministry")
             copy_rows.append((code, ind_code, value))
             count += 1
@@ -134,26 +155,42 @@ def import_csv(rows: int) -> list[dict]:
     # Baseline: a raw COPY of the same answers into the answers table.
     _clear_import_cycle()
     now = "2026-01-01T00:00:00Z"
-    Assessment.objects.bulk_create([
-        Assessment(country_id=iso, cycle=IMPORT_CYCLE, actor_id=actor_id, framework=framework)
-        for _code, iso, actor_id in actors
-    ])
-    assessment_ids = dict(Assessment.objects.filter(cycle=IMPORT_CYCLE).values_list(
-        "actor__code", "id"))
+    Assessment.objects.bulk_create(
+        [
+            Assessment(country_id=iso, cycle=IMPORT_CYCLE, actor_id=actor_id, framework=framework)
+            for _code, iso, actor_id in actors
+        ]
+    )
+    assessment_ids = dict(
+        Assessment.objects.filter(cycle=IMPORT_CYCLE).values_list("actor__code", "id")
+    )
     ind_ids = {c: (i, t) for c, i, t in indicators}
     stored = {"yes": 1.0, "no": 0.0}
 
     def raw_rows():
         for actor_code, ind_code, value in copy_rows:
-            yield (assessment_ids[actor_code], ind_ids[ind_code][0],
-                   stored.get(value, None) if value in stored else float(value), False,
-                   "from the ministry", "[]", False, "", 1, now)
+            yield (
+                assessment_ids[actor_code],
+                ind_ids[ind_code][0],
+                stored[value] if value in stored else float(value),
+                False,
+                "from the ministry",
+                "[]",
+                False,
+                "",
+                1,
+                now,
+            )
 
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {Answer._meta.db_table} (assessment_id, indicator_id, value, na, evidence, "
-        "instruments, flagged, flag_comment, revision, updated_at) FROM STDIN"
-    ) as copy:
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {Answer._meta.db_table} (assessment_id, indicator_id, value, na, evidence, "
+            "instruments, flagged, flag_comment, revision, updated_at) FROM STDIN"
+        ) as copy,
+    ):
         for row in raw_rows():
             copy.write_row(row)
     baseline = time.perf_counter() - started
@@ -164,8 +201,15 @@ def import_csv(rows: int) -> list[dict]:
     ours = time.perf_counter() - started
     _clear_import_cycle()
     shutil.rmtree(path.parent)
-    return [{"name": f"import of a {count:,}-row CSV (s) vs raw COPY", "value": f"{ours:.2f}",
-             "baseline": f"{baseline:.2f}", "ratio": _ratio(ours, baseline), "goal": "≤ 10x"}]
+    return [
+        {
+            "name": f"import of a {count:,}-row CSV (s) vs raw COPY",
+            "value": f"{ours:.2f}",
+            "baseline": f"{baseline:.2f}",
+            "ratio": _ratio(ours, baseline),
+            "goal": "≤ 10x",
+        }
+    ]
 
 
 def _bench_users():
@@ -209,12 +253,17 @@ def pages() -> list[dict]:
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
         body = response.content.decode()
-        charts = re.findall(r'<script id="[^"]*" type="application/json">(.*?)</script>', body,
-                            re.S)
+        charts = re.findall(
+            r'<script id="[^"]*" type="application/json">(.*?)</script>', body, re.S
+        )
         largest = max((len(c) for c in charts), default=0) / 1024
-        out.append({"name": f"page {url} (ms; queries; largest chart KB)",
-                    "value": f"{statistics.median(times):.0f}; {len(queries)}q; {largest:.0f}",
-                    "goal": f"< 150 ms, < 500 KB (HTTP {response.status_code})"})
+        out.append(
+            {
+                "name": f"page {url} (ms; queries; largest chart KB)",
+                "value": f"{statistics.median(times):.0f}; {len(queries)}q; {largest:.0f}",
+                "goal": f"< 150 ms, < 500 KB (HTTP {response.status_code})",
+            }
+        )
     return out
 
 
@@ -240,41 +289,66 @@ def api() -> list[dict]:
     from assessments.models import ConsolidatedScore
 
     if not shutil.which("wrk"):
-        return [{"name": "API throughput", "value": "wrk missing",
-                 "goal": "apt-get install wrk"}]
+        return [{"name": "API throughput", "value": "wrk missing", "goal": "apt-get install wrk"}]
     out = StringIO()
     call_command("create_partner_token", "bench-partner", stdout=out)
     token = out.getvalue().strip().splitlines()[-1]
     score = ConsolidatedScore.objects.order_by("country_id", "cycle").first()
     port = 8765
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"),
+    }
     server = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("gunicorn")), "bench.wsgi:application", "-w", "2",
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench.wsgi:application",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                subprocess.run(["curl", "-sf", f"{base}/bench/constant/"], check=True,  # noqa: S607
-                               capture_output=True)
+                subprocess.run(  # noqa: S603
+                    ["curl", "-sf", f"{base}/bench/constant/"],  # noqa: S607
+                    check=True,
+                    capture_output=True,
+                )
                 break
             except subprocess.CalledProcessError:
                 time.sleep(0.5)
         auth = {"Authorization": f"Token {token}"}
         _wrk(f"{base}/bench/constant/", {}, 3)  # warm both workers
         bare_rps, bare_p99 = _wrk(f"{base}/bench/constant/", {})
-        results = [{"name": "bare Django view, constant JSON (req/s; p99 ms)",
-                    "value": f"{bare_rps:.0f}; {bare_p99:.1f}"}]
+        results = [
+            {
+                "name": "bare Django view, constant JSON (req/s; p99 ms)",
+                "value": f"{bare_rps:.0f}; {bare_p99:.1f}",
+            }
+        ]
         for path in ["/api/v1/scores/", f"/api/v1/scores/{score.country_id}/{score.cycle}/"]:
             _wrk(base + path, auth, 3)
             rps, p99 = _wrk(base + path, auth)
-            results.append({"name": f"{path} with a token (req/s; p99 ms)",
-                            "value": f"{rps:.0f}; {p99:.1f}", "baseline": f"{bare_rps:.0f}",
-                            "ratio": f"{rps / bare_rps:.2f}", "goal": "≥ 0.3, p99 < 50 ms"})
+            results.append(
+                {
+                    "name": f"{path} with a token (req/s; p99 ms)",
+                    "value": f"{rps:.0f}; {p99:.1f}",
+                    "baseline": f"{bare_rps:.0f}",
+                    "ratio": f"{rps / bare_rps:.2f}",
+                    "goal": "≥ 0.3, p99 < 50 ms",
+                }
+            )
         return results
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -232,24 +232,56 @@ if not DEBUG:
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The API's views name their own authentication, throttle, pagination and filter
+    # classes (coherence.api, actors.api): DRF imports these defaults while it loads, so
+    # they may not point at modules that import DRF's views.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "coherence.api.CoherenceAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "coherence.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "120/minute"),
+        "user": env_str("API_THROTTLE_USER", "100000/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coherence API",
     "DESCRIPTION": "Policy coherence for migration and development: the catalogue, "
-    "the indicator framework, the Annex B grid and validated coherence scores.",
+    "the indicator framework, the Annex B grid and validated coherence scores. "
+    "Authenticate with `Authorization: Token <key>`; errors read "
+    '`{"error": {"code", "message", "details"}}`.',
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "coherence.choices.Level",
+        "ToolTypeEnum": "coherence.choices.ToolKind",
+        "AreaEnum": "coherence.choices.AREA_CODES",
+        "AreaGroupEnum": "coherence.choices.AreaGroup",
+        "DimensionEnum": "coherence.choices.Dimension",
+        "LinkEnum": "coherence.choices.Link",
+        "PerspectiveEnum": "coherence.choices.Perspective",
+        "StageEnum": "coherence.choices.Stage",
+        "AnswerTypeEnum": "coherence.choices.AnswerType",
+        "BandEnum": "coherence.choices.Band",
+        "ActorTypeEnum": "coherence.choices.ActorType",
+        "StateEnum": "assessments.choices.State",
+        "TransitionEnum": "assessments.choices.Action",
+    },
 }
 
 LOGGING = {

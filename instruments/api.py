@@ -1,0 +1,182 @@
+"""The API of the catalogue's tools: instruments, their interactions and the Annex B grid."""
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers
+
+from actors.models import Actor
+from coherence.api import (
+    BOOLEAN_CHOICES,
+    CodeFilter,
+    CountryFilter,
+    ReadOnlyViewSet,
+    validated_filters,
+)
+from coherence.choices import AREA_CODES, Level, ToolKind
+from coherence.models import Country, PolicyArea
+from instruments.models import Instrument, Interaction
+from instruments.selectors import grid, instruments_for
+
+AREA_CHOICES = [(code, code) for code in AREA_CODES]
+
+
+class CodeListField(serializers.ListField):
+    """A many-to-many as the list of its codes (prefetched)."""
+
+    def __init__(self, *, code: str = "pk", **kwargs):
+        self.code = code
+        kwargs.setdefault("child", serializers.CharField())
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, manager):
+        return [getattr(item, self.code) for item in manager.all()]
+
+
+class InstrumentSerializer(serializers.ModelSerializer):
+    tool_type = serializers.ChoiceField(choices=ToolKind.choices, source="tool_type_id")
+    levels = CodeListField(child=serializers.ChoiceField(choices=Level.choices))
+    owners = CodeListField(code="code", help_text="Actor codes.")
+    countries = CodeListField(help_text="ISO 3166-1 alpha-3 codes.")
+    areas = CodeListField(child=serializers.ChoiceField(choices=AREA_CHOICES))
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "code",
+            "name",
+            "description",
+            "tool_type",
+            "levels",
+            "owners",
+            "countries",
+            "areas",
+            "paragraph",
+            "link",
+        ]
+
+
+class InstrumentFilter(filters.FilterSet):
+    level = filters.ChoiceFilter(choices=Level.choices, method="by_catalogue")
+    tool_type = filters.ChoiceFilter(choices=ToolKind.choices, field_name="tool_type_id")
+    area = filters.ChoiceFilter(choices=AREA_CHOICES, method="by_catalogue")
+    country = CountryFilter(
+        method="by_catalogue",
+        help_text="The country's instruments: those naming it, and the regional and "
+        "international ones that name no country.",
+    )
+
+    class Meta:
+        model = Instrument
+        fields = ["level", "tool_type", "area", "country"]
+
+    def by_catalogue(self, queryset, name, value):
+        return queryset  # applied together, as the grid applies them, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        wanted = {key: data.get(key) or None for key in ("country", "area", "level")}
+        if any(wanted.values()):
+            queryset = queryset.filter(pk__in=instruments_for(**wanted).values("pk"))
+        return queryset
+
+
+@extend_schema(tags=["catalogue"])
+@extend_schema_view(
+    list=extend_schema(summary="Instruments, sorted by code"),
+    retrieve=extend_schema(summary="One instrument, by code"),
+)
+class InstrumentViewSet(mixins.RetrieveModelMixin, ReadOnlyViewSet):
+    queryset = Instrument.objects.prefetch_related(
+        "levels",
+        Prefetch("owners", queryset=Actor.objects.only("id", "code").order_by("code")),
+        Prefetch("countries", queryset=Country.objects.only("iso3").order_by("iso3")),
+        Prefetch("areas", queryset=PolicyArea.objects.only("code", "rank").order_by("code")),
+    ).order_by("code")
+    serializer_class = InstrumentSerializer
+    filterset_class = InstrumentFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Z0-9][A-Z0-9-]{0,59}"
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    score = serializers.ChoiceField(
+        choices=Interaction.Score.choices,
+        help_text="+3 indivisible … −3 cancelling (Nilsson, Griggs and Visbeck 2016).",
+    )
+    incoherence = serializers.BooleanField(
+        source="is_incoherence", read_only=True, help_text="A score of −2 or −3 (¶42)."
+    )
+
+    class Meta:
+        model = Interaction
+        fields = ["source", "target", "score", "rationale", "incoherence"]
+
+
+class InteractionFilter(filters.FilterSet):
+    source = CodeFilter(field_name="source__code")
+    target = CodeFilter(field_name="target__code")
+    score = filters.TypedChoiceFilter(choices=Interaction.Score.choices, coerce=int)
+    incoherence = filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="by_incoherence")
+
+    class Meta:
+        model = Interaction
+        fields = ["source", "target", "score", "incoherence"]
+
+    def by_incoherence(self, queryset, name, value):
+        return queryset.filter(score__lte=-2) if value == "true" else queryset.filter(score__gt=-2)
+
+
+@extend_schema(tags=["catalogue"], summary="Instrument interactions, sorted by source and target")
+class InteractionViewSet(ReadOnlyViewSet):
+    queryset = Interaction.objects.select_related("source", "target").only(
+        "id", "score", "rationale", "source__code", "target__code"
+    )
+    serializer_class = InteractionSerializer
+    filterset_class = InteractionFilter
+
+
+class GridCellSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=Level.choices)
+    tool_type = serializers.ChoiceField(choices=ToolKind.choices)
+    count = serializers.IntegerField(min_value=0)
+    instruments = serializers.ListField(child=serializers.CharField(), help_text="Codes.")
+
+
+class GridFilter(filters.FilterSet):
+    country = CountryFilter(method="keep")
+    area = filters.ChoiceFilter(choices=AREA_CHOICES, method="keep")
+    level = filters.ChoiceFilter(choices=Level.choices, method="keep")
+
+    class Meta:
+        model = Instrument
+        fields = ["country", "area", "level"]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+@extend_schema(
+    tags=["catalogue"],
+    summary="The Annex B grid",
+    description="All 35 cells (5 levels × 7 tool types, levels from the inside out), each "
+    "with the count and codes of its instruments. An instrument on two levels is in both "
+    "rows. `country` takes the instruments naming it and the regional and international "
+    "ones naming no country.",
+)
+class GridViewSet(ReadOnlyViewSet):
+    queryset = Instrument.objects.none()
+    serializer_class = GridCellSerializer
+    filterset_class = GridFilter
+
+    def list(self, request, *args, **kwargs):
+        data = validated_filters(
+            GridFilter(request.query_params, queryset=self.queryset, request=request)
+        )
+        cells = grid(**{key: data.get(key) or None for key in ("country", "area", "level")})
+        page = self.paginate_queryset(cells)
+        return self.get_paginated_response(page)
