@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -408,7 +408,13 @@ def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment
                 exclude=_LOOKED_UP, validate_unique=False, validate_constraints=False
             )
             assessments.append(assessment)
-        Assessment.objects.bulk_create(assessments)
+        try:
+            Assessment.objects.bulk_create(assessments)
+        except IntegrityError:  # leaving this atomic block with an error rolls it back
+            # Someone created the same assessment between the check above and this insert.
+            raise WorkflowError(
+                _("This actor already has an assessment of its country for that cycle.")
+            ) from None
         AssessmentScore.objects.bulk_create(
             AssessmentScore(assessment=a, framework=a.framework, stale=True) for a in assessments
         )

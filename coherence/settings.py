@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "coherence.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
-        "user": env_str("API_THROTTLE_USER", "100000/minute"),
+        "user": env_str("API_THROTTLE_USER", "1000/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
