@@ -328,6 +328,9 @@ def _empty_score_tables() -> None:
     models = (AssessmentScore, ConsolidatedScore, IndicatorConsolidation)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Deferred foreign-key checks of rows written earlier in this transaction must
+            # run first: PostgreSQL refuses to TRUNCATE a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models))
         return
     for model in models:

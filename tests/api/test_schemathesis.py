@@ -22,6 +22,21 @@ from coherence.wsgi import application
 KNOWN = {"country": "PHL"}
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls into the WSGI app fire request_started/finished, whose handler closes "old"
+    database connections — here the test's own, inside its transaction. Django's test
+    client disconnects that handler for the same reason; so do we."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_schema(world):
     return schemathesis.openapi.from_wsgi("/api/schema/", application)
