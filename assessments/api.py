@@ -55,11 +55,13 @@ from assessments.services import (
     save_answers,
 )
 from coherence.api import (
+    LANGUAGES,
     APIError,
     CodeFilter,
     CountryFilter,
     CycleFilter,
     JSONNumberField,
+    NamesSerializer,
     ReadOnlyViewSet,
     StrictBooleanField,
     StrictCharField,
@@ -84,21 +86,14 @@ from coherence.choices import (
 AREA_CHOICES = [(code, code) for code in AREA_CODES]
 INDICATOR_CODE = RegexValidator(r"^[A-Z][A-Z0-9-]*$", "An indicator code, e.g. H-LAB-03.")
 INSTRUMENT_CODE = RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", "An instrument code.")
-LANGUAGES = ("en", "fr", "es")
 
 # --- Indicators ----------------------------------------------------------------------------
 
 
-class TextsSerializer(serializers.Serializer):
-    en = serializers.CharField()
-    fr = serializers.CharField()
-    es = serializers.CharField()
-
-
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    question = TextsSerializer(help_text="The question in English, French and Spanish.")
-    guidance = TextsSerializer(help_text="Guidance in English, French and Spanish.")
+    question = NamesSerializer(help_text="The question in English, French and Spanish.")
+    guidance = NamesSerializer(help_text="Guidance in English, French and Spanish.")
     dimension = serializers.ChoiceField(choices=Dimension.choices)
     coherence_type = serializers.ChoiceField(choices=CoherenceType.choices)
     area = serializers.ChoiceField(choices=AREA_CHOICES)

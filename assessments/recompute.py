@@ -114,15 +114,6 @@ def _assessment_frames(
     )
 
 
-def _payloads(scores, keys: list[str]) -> dict:
-    """key → the JSON-ready figures of DESIGN §6 (lists of areas, dimensions, links)."""
-    return scoring.payloads(scores, keys)
-
-
-def _now():
-    return timezone.now()
-
-
 # --- One assessment ------------------------------------------------------------------
 
 
@@ -167,7 +158,7 @@ def _score_fields(payload: dict, framework_id: int) -> dict:
         "dimensions": payload["dimensions"],
         "links": payload["links"],
         "stale": False,
-        "computed_at": _now(),
+        "computed_at": timezone.now(),
     }
 
 
@@ -193,7 +184,7 @@ def recompute_consolidation(country: str, cycle: int) -> None:
             f"{a}.country_id = %s AND {a}.cycle = %s", [country, cycle], indicators
         )
         scores = scoring.score_countries(indicators, assessments, answers)
-        payload = _payloads(scores, ["country", "cycle"])[(country, cycle)]
+        payload = scoring.payloads(scores, ["country", "cycle"])[(country, cycle)]
         ConsolidatedScore.objects.update_or_create(
             country_id=country,
             cycle=cycle,
@@ -338,8 +329,8 @@ def _empty_score_tables() -> None:
 
 
 def _write_assessment_scores(scores, framework_id: int) -> None:
-    now = _now()
-    payloads = _payloads(scores, ["assessment_id"])
+    now = timezone.now()
+    payloads = scoring.payloads(scores, ["assessment_id"])
     _insert(
         AssessmentScore,
         ["assessment_id", *SCORE_COLUMNS],
@@ -348,8 +339,8 @@ def _write_assessment_scores(scores, framework_id: int) -> None:
 
 
 def _write_country_scores(scores, framework_id: int) -> None:
-    now = _now()
-    payloads = _payloads(scores, ["country", "cycle"])
+    now = timezone.now()
+    payloads = scoring.payloads(scores, ["country", "cycle"])
     _insert(
         ConsolidatedScore,
         ["country_id", "cycle", "divergence", "assessments", *SCORE_COLUMNS],
