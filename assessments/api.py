@@ -7,14 +7,11 @@ what the caller may not see.
 """
 
 import hashlib
-from datetime import datetime
 
-from django.core.exceptions import EmptyResultSet
 from django.core.validators import RegexValidator
-from django.db import IntegrityError, connection
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -30,6 +27,7 @@ from rest_framework.response import Response
 
 from actors.models import Actor
 from actors.roles import principal_of
+from assessments import generation
 from assessments.choices import Action, State
 from assessments.models import (
     MAX_CYCLE,
@@ -69,7 +67,7 @@ from coherence.api import (
     cached_body,
     conditional,
     keep_body,
-    validated_filters,
+    read_along,
 )
 from coherence.choices import (
     AREA_CODES,
@@ -702,7 +700,8 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
 
 # --- Consolidated scores ---------------------------------------------------------------------
 
-# Bodies are keyed by what they show; the bound only limits an out-of-band edit's life.
+# Bodies are keyed by the scores' generation, which every write replaces; the bound only
+# limits the life of an edit made behind the application's back.
 SCORE_SECONDS = 300
 
 
@@ -714,100 +713,13 @@ def _validated_exists():
     )
 
 
-class CompiledRead:
-    """A one-row read whose SQL is compiled once per key, with stand-in values where each
-    request's own go, and then sent as is: on the hottest reads of the API the ORM's
-    building and compiling cost ten times the query itself. The stand-ins are values no
-    real request sends; should scoping ever fold one away, the read keeps to the ORM."""
-
-    COUNTRY, CYCLE = "\x00country\x00", 32_767
-
-    def __init__(self, query, *, empty):
-        self.query = query  # query(user, country, cycle) -> the Query of a one-row read
-        self.empty = empty  # the row when the caller may see nothing
-        self.compiled: dict = {}
-
-    def __call__(self, user, key, country=None, cycle=None):
-        compiled = self.compiled.get(key)
-        if compiled is None:
-            compiled = self.compiled[key] = self.compile(user, country, cycle)
-        if compiled is EmptyResultSet:
-            return self.empty
-        if compiled == "orm":  # a stand-in was folded away
-            sql, params = self.query(user, country, cycle).sql_with_params()
-        else:
-            sql, template = compiled
-            values = {self.COUNTRY: country, self.CYCLE: cycle}
-            params = [values.get(p, p) if p in values else p for p in template]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() or self.empty
-
-    def compile(self, user, country, cycle):
-        country_in = None if country is None else self.COUNTRY
-        cycle_in = None if cycle is None else self.CYCLE
-        try:
-            sql, params = self.query(user, country_in, cycle_in).sql_with_params()
-        except EmptyResultSet:
-            return EmptyResultSet
-        wanted = [v for v in (country_in, cycle_in) if v is not None]
-        return (sql, list(params)) if all(v in params for v in wanted) else "orm"
-
-
-def as_datetime(value):
-    """A datetime column read with a raw cursor: SQLite hands them back as text, or naive."""
-    if isinstance(value, str) or (isinstance(value, datetime) and timezone.is_naive(value)):
-        return connection.ops.convert_datetimefield_value(value, None, connection)
-    return value
-
-
-def _scores_of(user, country, cycle):
-    rows = visible_scores(user).order_by()
-    if country is not None:
-        rows = rows.filter(country_id=country)
-    if cycle is not None:
-        rows = rows.filter(cycle=cycle)
-    return rows
-
-
-def _score_row_query(user, country, cycle):
-    return _scores_of(user, country, cycle).values_list("id", "computed_at", "stale")[:1].query
-
-
-def _fingerprint_query(user, country, cycle):
-    """One row, no grouping: how many rows, the newest computed_at, the highest id and how
-    many are stale."""
-    query = _scores_of(user, country, cycle).query.chain()
-    query.clear_select_clause()
-    figures = {
-        "rows": Count("id"),
-        "last": Max("computed_at"),
-        "top": Max("id"),
-        "stale": Count("id", filter=Q(stale=True)),
-    }
-    for name, aggregate in figures.items():
-        query.add_annotation(aggregate, name, select=True)
-    return query
-
-
-_read_score_row = CompiledRead(_score_row_query, empty=None)
-_read_fingerprint = CompiledRead(_fingerprint_query, empty=(0, None, None, 0))
-
-
-def visible_score_row(user, country: str, cycle: int):
-    """(id, computed_at, stale) of the consolidated score the user may see, or None."""
-    row = _read_score_row(user, principal_of(user), country, cycle)
-    if row is None:
-        return None
-    pk, computed_at, stale = row
-    return pk, as_datetime(computed_at), bool(stale)
-
-
-def visible_scores_fingerprint(user, country: str | None, cycle: int | None) -> tuple:
-    """(rows, last computed_at, highest id, stale rows) of the scores a list shows."""
-    key = (principal_of(user), country is None, cycle is None)
-    rows, last, top, stale = _read_fingerprint(user, key, country, cycle)
-    return rows, as_datetime(last), top, stale or 0
+def score_cache_key(request, *parts) -> str:
+    """A cache key for what `request` reads of the scores: their generation, what the caller
+    may see (DESIGN §7: a focal point its own country, others all or nothing) and `parts`."""
+    principal = principal_of(request.user)
+    current = generation.scores_generation(read_along(request, generation.KEY))
+    scope = (current, principal.role, principal.country, *parts)
+    return "api:scores:" + hashlib.sha256(repr(scope).encode()).hexdigest()
 
 
 class ScoreFilter(filters.FilterSet):
@@ -825,11 +737,14 @@ class ScoreFilter(filters.FilterSet):
 )
 class ScoreViewSet(ReadOnlyViewSet):
     """Each country's consolidated score per cycle, over its validated assessments; stored,
-    never computed per request."""
+    never computed per request. Partners pull these often: each page and each score is
+    cached, behind its ETag, until the next write to the scores, so a warm read costs no
+    query."""
 
     serializer_class = ConsolidatedScoreSerializer
     filterset_class = ScoreFilter
     queryset = ConsolidatedScore.objects.none()
+    read_along = [generation.KEY]
 
     def get_queryset(self):
         return (
@@ -840,52 +755,18 @@ class ScoreViewSet(ReadOnlyViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        # Partners pull this list whole and often: its rendered page is cached behind a
-        # fingerprint of the rows it shows, read in one short query. Any recompute moves
-        # `computed_at`, any stale mark the stale count, any row coming or going the count.
-        # While a score is stale its assessments may be leaving `validated`: read afresh.
-        filterset, given = None, {}
-        if "country" in request.query_params or "cycle" in request.query_params:
-            filterset = ScoreFilter(
-                request.query_params, queryset=visible_scores(request.user), request=request
-            )
-            given = validated_filters(filterset)
-        rows, last, top, stale = visible_scores_fingerprint(
-            request.user, given.get("country") or None, given.get("cycle")
-        )
-        fingerprint = {"rows": rows, "last": last, "top": top}
-        self._cache_as = None if stale else self._page_key(request, fingerprint)
-        if self._cache_as is not None:
-            hit = cached_body(self._cache_as, SCORE_SECONDS)
-            if hit is not None:
-                self._cache_as = None
-                content, content_type, etag, link = hit
-                response = HttpResponse(content, content_type=content_type)
-                if link:
-                    response["Link"] = link
-                return conditional(request, response, etag=etag)
-        shown = filterset.qs if filterset is not None else visible_scores(request.user)
-        rows = (
-            shown.filter(_validated_exists())
-            .select_related("framework")
-            .order_by("country_id", "cycle")
-        )
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response([consolidated_json(score) for score in page])
-
-    def _page_key(self, request, fingerprint: dict) -> str:
-        principal = principal_of(request.user)
-        last = fingerprint["last"].timestamp() if fingerprint["last"] else 0
-        scope = (
-            fingerprint["rows"],
-            last,
-            fingerprint["top"],
-            principal.role,
-            principal.country,
-            request.accepted_media_type,
-            request.build_absolute_uri(),
-        )
-        return "api:scores:" + hashlib.sha256(repr(scope).encode()).hexdigest()
+        # Only a 200 is kept, so a cached page's URL has already passed every check. The
+        # whole URL, host included, as the page's links name it.
+        key = score_cache_key(request, request.accepted_media_type, request.build_absolute_uri())
+        hit = cached_body(key, SCORE_SECONDS)
+        if hit is not None:
+            content, content_type, etag, link = hit
+            response = HttpResponse(content, content_type=content_type)
+            if link:
+                response["Link"] = link
+            return conditional(request, response, etag=etag)
+        self._cache_as = key
+        return super().list(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -918,31 +799,26 @@ class ScoreViewSet(ReadOnlyViewSet):
     )
     def one(self, request, country=None, cycle=None):
         country, cycle = country.upper(), int(cycle)
-        # The hot path of partner pulls: one short query, then the body cached behind the
-        # row's ETag. A score that is not stale was computed after the last transition into
-        # or out of `validated` (each marks it stale in its own transaction), so only a
-        # stale one needs asking whether a validated assessment is still there.
-        row = visible_score_row(request.user, country, cycle)
-        if row is not None and row[2]:
-            validated = Assessment.objects.filter(
-                country_id=country, cycle=cycle, state=State.VALIDATED
-            )
-            row = row if validated.exists() else None
-        if row is None:
+        key = score_cache_key(request, country, cycle)
+        entry = cached_body(key, SCORE_SECONDS)
+        if entry is None:
+            entry = self._one_entry(country, cycle)
+            keep_body(key, entry, SCORE_SECONDS)
+        if entry is MISSING:
             raise exceptions.NotFound(f"No validated assessment of {country} in cycle {cycle}.")
-        pk, computed_at, stale = row
-        stamp = computed_at.timestamp() if computed_at else 0
-        etag = f'"score-{pk}-{stamp}-{int(stale)}"'
-        key = f"api:score:{pk}:{stamp}:{int(stale)}"
-        last_modified = None if stale or computed_at is None else computed_at
-        response = HttpResponse(content_type="application/json")
-        not_modified = conditional(request, response, etag=etag, last_modified=last_modified)
-        if not_modified.status_code == status.HTTP_304_NOT_MODIFIED:
-            return not_modified
-        body = cached_body(key, SCORE_SECONDS)
-        if body is None:
-            score = ConsolidatedScore.objects.select_related("framework").get(pk=pk)
-            body = JSONRenderer().render(consolidated_json(score))
-            keep_body(key, body, SCORE_SECONDS)
-        response.content = body
-        return response
+        etag, last_modified, body = entry
+        response = HttpResponse(body, content_type="application/json")
+        return conditional(request, response, etag=etag, last_modified=last_modified)
+
+    def _one_entry(self, country: str, cycle: int):
+        """(ETag, Last-Modified, body) of the score, or MISSING."""
+        score = self.get_queryset().filter(country_id=country, cycle=cycle).first()
+        if score is None:
+            return MISSING
+        stamp = score.computed_at.timestamp() if score.computed_at else 0
+        etag = f'"score-{score.pk}-{stamp}-{int(score.stale)}"'
+        last_modified = None if score.stale else score.computed_at
+        return etag, last_modified, JSONRenderer().render(consolidated_json(score))
+
+
+MISSING = "missing"  # cached too: a partner polling for a score not there yet costs no query

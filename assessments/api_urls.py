@@ -35,6 +35,8 @@ class NoSuchEndpoint(APIViewMixin, APIView):
 
 
 router = Router()
+# Partners pull scores most: their URLs are matched first.
+router.register("scores", ScoreViewSet, basename="score")
 router.register("levels", LevelViewSet, basename="level")
 router.register("tool-types", ToolTypeViewSet, basename="tool-type")
 router.register("areas", AreaViewSet, basename="area")
@@ -44,7 +46,6 @@ router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
-router.register("scores", ScoreViewSet, basename="score")
 
 app_name = "api"
 urlpatterns = [

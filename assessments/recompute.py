@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.choices import State
+from assessments.generation import scores_changed
 from assessments.models import (
     Answer,
     Assessment,
@@ -261,6 +262,7 @@ def recompute_all(progress: Callable[[int, int], None] | None = None) -> dict:
     a = Assessment._meta.db_table
     with transaction.atomic():
         _empty_score_tables()
+        scores_changed()  # TRUNCATE and COPY send no signals
         for framework_id in versions:
             indicators = indicator_frame(framework_id)
             assessments, answers = _assessment_frames(

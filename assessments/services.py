@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actors.models import Actor, Membership
 from actors.roles import Principal, principal_of
 from assessments.choices import EDITABLE_STATES, Action, State
+from assessments.generation import scores_changed
 from assessments.models import (
     Answer,
     Assessment,
@@ -840,6 +841,7 @@ def mark_consolidations_stale(pairs: Iterable[tuple[str, int]]) -> None:
     pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return
+    scores_changed()  # the bulk writes below send no signals
     countries_by_cycle: dict[int, set[str]] = defaultdict(set)
     for country_id, cycle in pairs:
         countries_by_cycle[cycle].add(country_id)

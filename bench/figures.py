@@ -293,6 +293,11 @@ def api() -> list[dict]:
     out = StringIO()
     call_command("create_partner_token", "bench-partner", stdout=out)
     token = out.getvalue().strip().splitlines()[-1]
+    if not ConsolidatedScore.objects.filter(stale=False).exists():
+        # The recompute figure was skipped on a fresh data set: the API needs scores to serve.
+        from assessments.recompute import recompute_all
+
+        recompute_all()
     score = ConsolidatedScore.objects.order_by("country_id", "cycle").first()
     port = 8765
     env = {

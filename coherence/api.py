@@ -306,8 +306,16 @@ def conditional(request, response, *, etag: str | None = None, last_modified=Non
         response["ETag"] = content_etag(response.content)
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ("Authorization",))
+    # Clients must revalidate, and a body differs by who asks. Most responses carry neither
+    # header yet: set them, sparing the parsing that merging needs.
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        response["Cache-Control"] = "private, no-cache"
+    if response.has_header("Vary"):
+        patch_vary_headers(response, ("Authorization",))
+    else:
+        response["Vary"] = "Authorization"
     modified = response.get("Last-Modified")
     answer = get_conditional_response(
         request,
@@ -362,24 +370,31 @@ class CachedTokenAuthentication(TokenAuthentication):
 
     def cached_token(self, key: str, cache_key: str):
         """The cached token; on Redis, in the same round trip, this token's count in the
-        current throttle window too, left on the request for UserThrottle."""
+        current throttle window too, left on the request for UserThrottle, and the cache
+        keys the view reads on every request (its `read_along`), left for `read_along`."""
         redis = raw_redis(cache)
         if redis is None:
             return cache.get(cache_key)
         window = UserThrottle.window_of(token_ident(key))
+        view = (self.request.parser_context or {}).get("view")
+        along = list(getattr(view, "read_along", ()))
         pipe = redis.pipeline(transaction=False)
-        pipe.get(cache.make_and_validate_key(cache_key))
+        # make_key, not make_and_validate_key: these keys are ours, hex digests and codes.
+        pipe.get(cache.make_key(cache_key))
+        for along_key in along:
+            pipe.get(cache.make_key(along_key))
         if window is not None:
             window_key, seconds = window
-            full_key = cache.make_and_validate_key(window_key)
+            full_key = cache.make_key(window_key)
             pipe.incr(full_key).expire(full_key, seconds + 1)
-        found, *counted = pipe.execute()
+        found, *rest = pipe.execute()
+        self.request._api_read_along = {
+            along_key: None if value is None else _from_redis(value)
+            for along_key, value in zip(along, rest, strict=False)
+        }
         if window is not None:
-            self.request._api_window = (window[0], counted[0])
-        if found is None:
-            return None
-        # What Django's Redis cache wrote: pickled, by this project, into its own cache.
-        return pickle.loads(found)  # noqa: S301
+            self.request._api_window = (window[0], rest[len(along)])
+        return None if found is None else _from_redis(found)
 
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.match(key):
@@ -399,6 +414,22 @@ class CachedTokenAuthentication(TokenAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         return token.user, token
+
+
+def _from_redis(value):
+    """A value as Django's Redis cache wrote it, by this project, into its own cache:
+    integers as they are, anything else pickled."""
+    try:
+        return int(value)
+    except ValueError:
+        return pickle.loads(value)  # noqa: S301
+
+
+def read_along(request, key: str):
+    """The cache's value of `key`, read in the token lookup's round trip when the view
+    names it in `read_along`, else read now."""
+    known = getattr(request, "_api_read_along", {})
+    return known[key] if key in known else cache.get(key)
 
 
 def load_with_user(loader) -> None:
@@ -616,6 +647,18 @@ class APIViewMixin:
                 details={"format": [f"Use one of: {', '.join(formats)}."]},
             )
         self.check_query_params(request)
+
+    def perform_content_negotiation(self, request, force=False):
+        # What partners' scripts send — no format asked for, any type accepted — needs no
+        # parsing: the first renderer, as DRF's negotiation would pick.
+        if (
+            self.format_kwarg is None
+            and api_settings.URL_FORMAT_OVERRIDE not in request.query_params
+            and request.META.get("HTTP_ACCEPT", "*/*") == "*/*"
+        ):
+            renderer = self.get_renderers()[0]
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def is_list_action(self) -> bool:
         return getattr(self, "action", None) in self.list_actions
@@ -901,6 +944,7 @@ __all__ = [
     "UserThrottle",
     "cached_body",
     "conditional",
+    "read_along",
     "validated_filters",
     "keep_body",
     "load_with_user",

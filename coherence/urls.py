@@ -7,13 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from assessments import views as assessment_views
 
 urlpatterns = [
+    path("api/v1/", include("assessments.api_urls")),  # first: the busiest paths
     path("", assessment_views.start, name="start"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
     path("grid/", include("instruments.urls")),
     path("dashboards/", include("assessments.dashboard_urls")),
-    path("api/v1/", include("assessments.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

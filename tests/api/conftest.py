@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import recompute
+from assessments.generation import replace_generation
 from assessments.services import (
     AnswerInput,
     create_assessment,
@@ -43,6 +44,7 @@ def api_settings_for_tests(settings):
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         cache.clear()  # never on Redis: it holds the broker's queues too
     local_bodies.clear()
+    replace_generation()  # bodies cached by an earlier test showed its rolled-back rows
     yield
 
 
