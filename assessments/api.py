@@ -8,6 +8,7 @@ what the caller may not see.
 
 import hashlib
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
@@ -66,6 +67,7 @@ from coherence.api import (
     StrictIntegerField,
     cached_body,
     conditional,
+    content_etag,
     keep_body,
     read_along,
 )
@@ -713,9 +715,13 @@ def _validated_exists():
     )
 
 
-def score_cache_key(request, *parts) -> str:
+def score_cache_key(request, *parts) -> str | None:
     """A cache key for what `request` reads of the scores: their generation, what the caller
-    may see (DESIGN §7: a focal point its own country, others all or nothing) and `parts`."""
+    may see (DESIGN §7: a focal point its own country, others all or nothing) and `parts`.
+    None where the cache is the process's own (settings.API_CACHE_SCORES): a write made by
+    another process could not reach it."""
+    if not settings.API_CACHE_SCORES:
+        return None
     principal = principal_of(request.user)
     current = generation.scores_generation(read_along(request, generation.KEY))
     scope = (current, principal.role, principal.country, *parts)
@@ -758,7 +764,7 @@ class ScoreViewSet(ReadOnlyViewSet):
         # Only a 200 is kept, so a cached page's URL has already passed every check. The
         # whole URL, host included, as the page's links name it.
         key = score_cache_key(request, request.accepted_media_type, request.build_absolute_uri())
-        hit = cached_body(key, SCORE_SECONDS)
+        hit = None if key is None else cached_body(key, SCORE_SECONDS)
         if hit is not None:
             content, content_type, etag, link = hit
             response = HttpResponse(content, content_type=content_type)
@@ -800,11 +806,12 @@ class ScoreViewSet(ReadOnlyViewSet):
     def one(self, request, country=None, cycle=None):
         country, cycle = country.upper(), int(cycle)
         key = score_cache_key(request, country, cycle)
-        entry = cached_body(key, SCORE_SECONDS)
+        entry = None if key is None else cached_body(key, SCORE_SECONDS)
         if entry is None:
             entry = self._one_entry(country, cycle)
-            keep_body(key, entry, SCORE_SECONDS)
-        if entry is MISSING:
+            if key is not None:
+                keep_body(key, entry, SCORE_SECONDS)
+        if entry == MISSING:  # by value: an entry from the shared cache is a new object
             raise exceptions.NotFound(f"No validated assessment of {country} in cycle {cycle}.")
         etag, last_modified, body = entry
         response = HttpResponse(body, content_type="application/json")
@@ -815,10 +822,10 @@ class ScoreViewSet(ReadOnlyViewSet):
         score = self.get_queryset().filter(country_id=country, cycle=cycle).first()
         if score is None:
             return MISSING
-        stamp = score.computed_at.timestamp() if score.computed_at else 0
-        etag = f'"score-{score.pk}-{stamp}-{int(score.stale)}"'
+        body = JSONRenderer().render(consolidated_json(score))
         last_modified = None if score.stale else score.computed_at
-        return etag, last_modified, JSONRenderer().render(consolidated_json(score))
+        return content_etag(body), last_modified, body
 
 
-MISSING = "missing"  # cached too: a partner polling for a score not there yet costs no query
+# A 404, cached too: a partner polling for a score not there yet costs no query.
+MISSING = ("missing",)

@@ -232,7 +232,8 @@ def transition_many(
         if consolidations:
             mark_consolidations_stale(consolidations)
             _batch().consolidations.update(consolidations)
-        transaction.on_commit(lambda: _notify(moving, action, by))
+        # robust: a notification that fails is logged, and the commit's other hooks run.
+        transaction.on_commit(lambda: _notify(moving, action, by), robust=True)
     return moving
 
 
@@ -836,12 +837,15 @@ def mark_consolidation_stale(country_id: str, cycle: int) -> None:
     mark_consolidations_stale([(country_id, cycle)])
 
 
+@transaction.atomic(savepoint=False)  # in the callers' transaction where there is one
 def mark_consolidations_stale(pairs: Iterable[tuple[str, int]]) -> None:
     """mark_consolidation_stale of many (country, cycle) pairs, in at most four queries."""
     pairs = list(dict.fromkeys(pairs))
     if not pairs:
         return
-    scores_changed()  # the bulk writes below send no signals
+    # The bulk writes below send no signals. In a transaction, so that the generation is
+    # replaced once more after they commit.
+    scores_changed()
     countries_by_cycle: dict[int, set[str]] = defaultdict(set)
     for country_id, cycle in pairs:
         countries_by_cycle[cycle].add(country_id)

@@ -117,6 +117,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The API keeps score bodies until the next write to the scores, which only a cache every
+# process shares can learn of (a command's recompute, say): not in the process's own.
+API_CACHE_SCORES = REDIS_URL is not None
 
 # Time limits come from the environment so tests can run a worker with small ones.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)

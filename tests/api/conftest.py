@@ -43,6 +43,7 @@ def api_settings_for_tests(settings):
     }
     if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
         cache.clear()  # never on Redis: it holds the broker's queues too
+    settings.API_CACHE_SCORES = True  # one process: its own cache is everyone's
     local_bodies.clear()
     replace_generation()  # bodies cached by an earlier test showed its rolled-back rows
     yield

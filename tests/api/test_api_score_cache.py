@@ -10,6 +10,7 @@ from django.db import transaction
 from assessments import generation, recompute
 from assessments.models import Assessment, ConsolidatedScore, FrameworkVersion
 from assessments.services import mark_consolidation_stale, reopen
+from coherence.api import local_bodies
 from tests.api.conftest import assert_error, client_for
 
 SCORES = "/api/v1/scores/"
@@ -41,13 +42,17 @@ def test_a_stale_mark_is_seen_by_the_next_read(world, partner, django_assert_num
 def test_a_recompute_of_one_country_is_seen_by_the_next_read(
     world, partner, django_assert_num_queries
 ):
+    scores = ConsolidatedScore.objects.filter(country_id="PHL", cycle=2025)
+    scores.update(overall=1.0)
+    generation.replace_generation()  # so that the wrong figure is what the cache holds
     before = warm(partner, django_assert_num_queries, ONE)
-    ConsolidatedScore.objects.filter(country_id="PHL", cycle=2025).update(overall=1.0)
+    assert before.json()["overall"] == 1.0
+    scores.update(overall=2.0)
     assert partner.get(ONE).content == before.content  # behind the product's back: cached
     recompute.recompute_consolidation("PHL", 2025)
     after = partner.get(ONE)
     assert after.json()["overall"] == 54.58
-    assert after["ETag"] != before["ETag"]  # computed_at moved
+    assert after["ETag"] != before["ETag"]
 
 
 def test_a_full_recompute_is_seen_by_the_next_read(world, partner, django_assert_num_queries):
@@ -152,3 +157,35 @@ def test_a_cache_that_cannot_be_written_never_undoes_a_write(world, monkeypatch,
     mark_consolidation_stale("PHL", 2025)
     assert ConsolidatedScore.objects.get(country_id="PHL", cycle=2025).stale is True
     assert "Could not replace the scores generation" in caplog.text
+
+
+@pytest.mark.parametrize("url", [ONE, "/api/v1/scores/PHL/2026/", SCORES])
+def test_a_body_from_the_shared_cache_reads_as_the_process_own(world, partner, url):
+    """Another worker, or this one after its own copy expired, reads the shared cache's
+    copy: a new object, unpickled."""
+    first = partner.get(url)
+    local_bodies.clear()
+    again = partner.get(url)
+    assert (again.status_code, again.content) == (first.status_code, first.content)
+
+
+def test_without_a_shared_cache_every_read_asks_the_database(
+    world, partner, settings, django_assert_num_queries
+):
+    settings.API_CACHE_SCORES = False
+    partner.get(ONE)
+    ConsolidatedScore.objects.filter(country_id="PHL", cycle=2025).update(overall=7.0)
+    with django_assert_num_queries(1):
+        assert partner.get(ONE).json()["overall"] == 7.0
+    assert partner.get(SCORES).json()["results"][0]["overall"] == 7.0
+
+
+def test_a_renamed_framework_changes_the_etag(world, partner):
+    etag = partner.get(ONE)["ETag"]
+    FrameworkVersion.objects.filter(code="2026.1").first().save()  # same code: same body
+    assert partner.get(ONE, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    framework = FrameworkVersion.objects.get(code="2026.1")
+    framework.code = "2026.2"
+    framework.save()
+    response = partner.get(ONE, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response.json()["framework"] == "2026.2"
