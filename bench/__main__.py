@@ -66,6 +66,7 @@ def main() -> int:
     from bench import dataset, figures
 
     started = time.perf_counter()
+    figures.clear_import_cycle()
     info = dataset.build(
         countries=args.countries,
         cycles=args.cycles,
