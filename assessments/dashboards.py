@@ -21,20 +21,18 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, Interest
-from actors.roles import Principal, principal_of
+from actors.roles import principal_of
 from assessments import charts
 from assessments.exports import csv_bytes, download, xlsx_bytes
 from assessments.models import IndicatorConsolidation
-from assessments.selectors import visible_scores
-from coherence.choices import Band, Dimension, Link, Role
+from assessments.selectors import sees_country, visible_scores
+from coherence.choices import Band, Dimension, Link
 from coherence.models import Country, PolicyArea
 from instruments import views as grid_views
 from instruments.models import Instrument, Interaction
 from instruments.selectors import grid, instruments_for
 
 EXPORT_FORMATS = ("csv", "xlsx")
-# Roles that read every country's consolidated scores (as selectors.visible_scores).
-SEES_EVERY_COUNTRY = (Role.REVIEWER, Role.PARTNER, Role.ADMIN, Role.IMPORTER)
 COLLISION_GAP = 3  # priorities this far apart between two actors collide
 MATRIX_SIZE = 40  # instruments in the interaction matrix: the most connected
 INCOHERENCE_LIMIT = 100  # rows of the incoherence list on the page (exports have all)
@@ -143,14 +141,6 @@ def page(request, template: str, context: dict, tables: list[dict], filename: st
         }
     )
     return render(request, template, context)
-
-
-def sees_country(principal: Principal, iso3: str) -> bool:
-    """As selectors.visible_scores: a focal point its own country; reviewers, partners
-    and administrators every country; anyone else none."""
-    if principal.is_focal_point:
-        return principal.country == iso3
-    return principal.role in SEES_EVERY_COUNTRY
 
 
 def visible_country(request, iso3: str) -> Country:

@@ -4,7 +4,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from actors.roles import principal_of
+from actors.roles import Principal, principal_of
 from assessments.choices import State
 from assessments.models import Assessment, ConsolidatedScore
 from coherence.choices import Role
@@ -33,6 +33,17 @@ def get_visible_assessment(user, pk) -> Assessment:
         raise Http404("No such assessment.") from None
 
 
+# Roles that read every country's results; a focal point reads its own country's.
+SEES_EVERY_COUNTRY = (Role.REVIEWER, Role.PARTNER, Role.ADMIN, Role.IMPORTER)
+
+
+def sees_country(principal: Principal, iso3: str) -> bool:
+    """Whether a principal may read a country's results (scores, dashboards)."""
+    if principal.role == Role.FOCAL_POINT:
+        return principal.country == iso3
+    return principal.role in SEES_EVERY_COUNTRY
+
+
 def visible_scores(user) -> QuerySet[ConsolidatedScore]:
     """Consolidated scores: a focal point sees its own country's; reviewers, partners and
     administrators see all."""
@@ -40,6 +51,6 @@ def visible_scores(user) -> QuerySet[ConsolidatedScore]:
     queryset = ConsolidatedScore.objects.filter(assessments__gt=0)
     if principal.role == Role.FOCAL_POINT:
         return queryset.filter(country_id=principal.country)
-    if principal.role in (Role.REVIEWER, Role.PARTNER, Role.ADMIN, Role.IMPORTER):
+    if principal.role in SEES_EVERY_COUNTRY:
         return queryset
     return queryset.none()
