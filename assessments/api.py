@@ -72,7 +72,7 @@ from coherence.api import (
     read_along,
 )
 from coherence.choices import (
-    AREA_CODES,
+    AREA_CHOICES,
     AnswerType,
     Band,
     CoherenceType,
@@ -83,7 +83,6 @@ from coherence.choices import (
     Stage,
 )
 
-AREA_CHOICES = [(code, code) for code in AREA_CODES]
 INDICATOR_CODE = RegexValidator(r"^[A-Z][A-Z0-9-]*$", "An indicator code, e.g. H-LAB-03.")
 INSTRUMENT_CODE = RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", "An instrument code.")
 

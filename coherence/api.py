@@ -41,7 +41,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from coherence.choices import AREA_CODES, AreaGroup, Level, ToolKind
+from coherence.choices import AREA_CHOICES, AreaGroup, Level, ToolKind
 from coherence.models import Country, GovernanceLevel, PolicyArea, ToolType
 
 LANGUAGES = ("en", "fr", "es")
@@ -852,34 +852,35 @@ def label_names(label) -> dict:
     return names
 
 
-class LevelSerializer(serializers.Serializer):
+# A ranked vocabulary's entry — code, rank and names — of the choices in `vocabulary`. No
+# docstring: the schema would show it on each subclass.
+class RankedVocabularySerializer(serializers.Serializer):
+    vocabulary: type
+
+    def to_representation(self, instance):
+        return {
+            "code": instance.code,
+            "rank": instance.rank,
+            "name": label_names(self.vocabulary(instance.code).label),
+        }
+
+
+class LevelSerializer(RankedVocabularySerializer):
+    vocabulary = Level
     code = serializers.ChoiceField(choices=Level.choices)
     rank = serializers.IntegerField(help_text="From the inside out: sub-national is 0.")
     name = NamesSerializer()
 
-    def to_representation(self, instance):
-        return {
-            "code": instance.code,
-            "rank": instance.rank,
-            "name": label_names(Level(instance.code).label),
-        }
 
-
-class ToolTypeSerializer(serializers.Serializer):
+class ToolTypeSerializer(RankedVocabularySerializer):
+    vocabulary = ToolKind
     code = serializers.ChoiceField(choices=ToolKind.choices)
     rank = serializers.IntegerField(help_text="The column of the Annex B grid.")
     name = NamesSerializer()
 
-    def to_representation(self, instance):
-        return {
-            "code": instance.code,
-            "rank": instance.rank,
-            "name": label_names(ToolKind(instance.code).label),
-        }
-
 
 class AreaSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=[(c, c) for c in AREA_CODES])
+    code = serializers.ChoiceField(choices=AREA_CHOICES)
     group = serializers.ChoiceField(choices=AreaGroup.choices)
     rank = serializers.IntegerField()
     name = NamesSerializer()

@@ -57,6 +57,7 @@ AREA_CODES = (
     "peace_security",
     "institutional",
 )
+AREA_CHOICES = [(code, code) for code in AREA_CODES]  # for forms, filters and serializers
 
 
 class Dimension(models.TextChoices):

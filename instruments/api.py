@@ -13,12 +13,10 @@ from coherence.api import (
     ReadOnlyViewSet,
     validated_filters,
 )
-from coherence.choices import AREA_CODES, Level, ToolKind
+from coherence.choices import AREA_CHOICES, Level, ToolKind
 from coherence.models import Country, PolicyArea
 from instruments.models import Instrument, Interaction
 from instruments.selectors import grid, instruments_for
-
-AREA_CHOICES = [(code, code) for code in AREA_CODES]
 
 
 class CodeListField(serializers.ListField):
