@@ -10,7 +10,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django_filters import rest_framework as filters
@@ -535,14 +534,8 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
             )
         except TransitionRefused as exc:
             raise _refusal(exc, status.HTTP_403_FORBIDDEN) from None
-        except WorkflowError as exc:
+        except WorkflowError as exc:  # a lost race to start the same one included
             raise _refusal(exc, status.HTTP_409_CONFLICT) from None
-        except IntegrityError:
-            raise APIError(
-                "This actor already has an assessment of its country for that cycle.",
-                code="conflict",
-                status_code=status.HTTP_409_CONFLICT,
-            ) from None
         assessment = self._visible(assessment.pk)
         response = self._detail(assessment, status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"{assessment.pk}/")

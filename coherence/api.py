@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import pickle
 import re
 import threading
 import time
@@ -19,7 +18,7 @@ from collections import OrderedDict
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -389,12 +388,12 @@ class CachedTokenAuthentication(TokenAuthentication):
             pipe.incr(full_key).expire(full_key, seconds + 1)
         found, *rest = pipe.execute()
         self.request._api_read_along = {
-            along_key: None if value is None else _from_redis(value)
+            along_key: None if value is None else _redis_values.loads(value)
             for along_key, value in zip(along, rest, strict=False)
         }
         if window is not None:
             self.request._api_window = (window[0], rest[len(along)])
-        return None if found is None else _from_redis(found)
+        return None if found is None else _redis_values.loads(found)
 
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.match(key):
@@ -416,13 +415,8 @@ class CachedTokenAuthentication(TokenAuthentication):
         return token.user, token
 
 
-def _from_redis(value):
-    """A value as Django's Redis cache wrote it, by this project, into its own cache:
-    integers as they are, anything else pickled."""
-    try:
-        return int(value)
-    except ValueError:
-        return pickle.loads(value)  # noqa: S301
+# Reads back what Django's Redis cache wrote, in its own format, for raw pipeline reads.
+_redis_values = RedisSerializer()
 
 
 def read_along(request, key: str):
