@@ -118,6 +118,13 @@ def band(published_overall: pd.Series) -> pd.Series:
 
 _THREE_LEVELS = (0.0, 5.0, 10.0)
 _YES_NO_WORDS = {"yes": 1.0, "no": 0.0}
+# Each answer type: its divisor onto [0, 1], and the values it admits.
+_ANSWER_TYPES = {
+    "yes_no": (1.0, lambda x: (x == 0.0) | (x == 1.0)),
+    "three_level": (10.0, lambda x: np.isin(x, _THREE_LEVELS)),
+    "scale": (4.0, lambda x: (x >= 0.0) & (x <= 4.0) & (x == np.floor(x))),
+    "percent": (100.0, lambda x: (x >= 0.0) & (x <= 100.0)),
+}
 
 
 def normalise(answer_type: pd.Series, raw: pd.Series) -> pd.Series:
@@ -128,52 +135,63 @@ def normalise(answer_type: pd.Series, raw: pd.Series) -> pd.Series:
     ``percent``: p in 0–100 → p/100. NaN/None (unanswered, or n/a) stays NaN.
     A value outside its type's domain, or an unknown answer type, raises ValueError: the
     importer and the forms validate answers, so one reaching here is a bug to surface.
+
+    Works on whole arrays: the answer types as category codes (a categorical
+    ``answer_type``, as the recompute passes, is used as it is), and a numeric ``raw``
+    skips the words.
     """
-    answer_type = pd.Series(answer_type).reset_index(drop=True)
     raw = pd.Series(raw)
     index = raw.index
-    raw = raw.reset_index(drop=True)
-    if len(answer_type) != len(raw):
+    types = pd.Series(answer_type).reset_index(drop=True)
+    if len(types) != len(raw):
         raise ValueError("answer_type and raw must have the same length")
+    if not isinstance(types.dtype, pd.CategoricalDtype):
+        types = types.astype("category")
+    codes = types.cat.codes.to_numpy()
+    categories = list(types.cat.categories)
 
-    try:
-        # .str yields NaN for the non-string cells of a mixed column, e.g. stored 1.0/0.0.
-        text = raw.str.strip().str.lower()
-    except AttributeError:  # no string at all: a numeric column
-        text = pd.Series(np.nan, index=raw.index, dtype=object)
-    is_word = text.isin(list(_YES_NO_WORDS))
-    words = text.map(_YES_NO_WORDS).astype(float)
-    numbers = pd.to_numeric(raw.where(~is_word), errors="coerce").astype(float)
-    missing = raw.isna()
-    unparsed = ~missing & ~is_word & numbers.isna()
+    missing = raw.isna().to_numpy()
+    is_word = np.zeros(len(raw), dtype=bool)
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        numbers = words = raw.to_numpy(dtype=float)
+    else:
+        values = raw.reset_index(drop=True)
+        try:
+            # .str yields NaN for the non-string cells of a mixed column, e.g. stored 1.0/0.0.
+            text = values.str.strip().str.lower()
+            is_word = text.isin(list(_YES_NO_WORDS)).to_numpy()
+            words = text.map(_YES_NO_WORDS).to_numpy(dtype=float)
+        except AttributeError:  # no string at all
+            words = np.full(len(raw), np.nan)
+        numbers = pd.to_numeric(values.where(~is_word), errors="coerce").to_numpy(dtype=float)
+    invalid = ~missing & ~is_word & np.isnan(numbers)  # neither a word nor a number
 
-    yes_no = answer_type.eq("yes_no")
-    three_level = answer_type.eq("three_level")
-    scale = answer_type.eq("scale")
-    percent = answer_type.eq("percent")
-    unknown = ~(yes_no | three_level | scale | percent)
-    if unknown.any():
-        raise ValueError(f"unknown answer_type {answer_type[unknown].iloc[0]!r}")
-
-    out = pd.Series(np.nan, index=raw.index, dtype=float)
-    out[yes_no] = words.where(is_word, numbers)[yes_no]
-    out[three_level] = numbers[three_level] / 10.0
-    out[scale] = numbers[scale] / 4.0
-    out[percent] = numbers[percent] / 100.0
-
-    invalid = unparsed | (~yes_no & is_word)
-    invalid |= yes_no & ~missing & ~is_word & ~numbers.isin([0.0, 1.0])
-    invalid |= three_level & ~missing & ~numbers.isin(_THREE_LEVELS)
-    invalid |= scale & ~missing & ~numbers.isin([0.0, 1.0, 2.0, 3.0, 4.0])
-    invalid |= percent & ~missing & ~numbers.between(0.0, 100.0)
+    out = np.full(len(raw), np.nan)
+    known = np.zeros(len(raw), dtype=bool)
+    for name, (divisor, admits) in _ANSWER_TYPES.items():
+        if name not in categories:
+            continue
+        rows = codes == categories.index(name)
+        known |= rows
+        if name == "yes_no":
+            out[rows] = np.where(is_word, words, numbers)[rows]
+            invalid |= rows & ~missing & ~is_word & ~admits(numbers)
+        else:
+            out[rows] = numbers[rows] / divisor
+            invalid |= rows & (is_word | (~missing & ~admits(numbers)))
+    if not known.all():
+        position = int(np.flatnonzero(~known)[0])
+        raise ValueError(f"unknown answer_type {types.iloc[position]!r}")
     if invalid.any():
-        position = int(np.flatnonzero(invalid.to_numpy())[0])
-        raise ValueError(
-            f"value {raw.iloc[position]!r} is not a valid {answer_type.iloc[position]} answer "
-            f"(row {index[position]!r})"
+        position = int(np.flatnonzero(invalid)[0])
+        value, row = (
+            v.item() if isinstance(v, np.generic) else v
+            for v in (raw.iloc[position], index[position])
         )
-    out.index = index
-    return out
+        raise ValueError(
+            f"value {value!r} is not a valid {types.iloc[position]} answer (row {row!r})"
+        )
+    return pd.Series(out, index=index, dtype=float)
 
 
 # --------------------------------------------------------------------------- scoring

@@ -604,3 +604,26 @@ def test_normalise_maps_each_answer_type_to_the_unit_interval():
 def test_normalise_rejects_values_outside_their_type(answer_type, raw):
     with pytest.raises(ValueError):
         normalise(pd.Series([answer_type]), pd.Series([raw], dtype=object))
+
+
+def test_normalise_reads_numbers_and_categorical_types_as_the_recompute_passes_them():
+    answer_type = pd.Series(
+        ["yes_no", "yes_no", "three_level", "scale", "percent", "percent"], index=range(5, 11)
+    ).astype("category")
+    raw = pd.Series([1.0, NaN, 5.0, 3.0, 12.5, 0.0], index=range(5, 11))
+    result = normalise(answer_type, raw)
+    expected = [1.0, NaN, 0.5, 0.75, 0.125, 0.0]
+    assert all(same(a, b) for a, b in zip(result.tolist(), expected, strict=True))
+    assert result.index.tolist() == list(range(5, 11))
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "raw"),
+    [("yes_no", 2.0), ("yes_no", 0.5), ("three_level", 3.0), ("scale", 5.0), ("scale", 2.5)]
+    + [("scale", -1.0), ("percent", 101.0), ("percent", -0.5), ("ranking", 1.0)],
+)
+def test_normalise_rejects_numbers_outside_their_type(answer_type, raw):
+    # Two rows, the bad one second: the message names its row.
+    types = pd.Series(["percent", answer_type], index=[7, 8]).astype("category")
+    with pytest.raises(ValueError, match="row 8" if answer_type != "ranking" else "ranking"):
+        normalise(types, pd.Series([50.0, raw], index=[7, 8]))
