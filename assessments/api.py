@@ -41,6 +41,7 @@ from assessments.models import (
 )
 from assessments.selectors import get_visible_assessment, visible_assessments, visible_scores
 from assessments.services import (
+    KEEP,
     TRANSITION_FUNCTIONS,
     TRANSITIONS,
     AnswerInput,
@@ -397,21 +398,15 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
 
 
 def consolidated_json(score: ConsolidatedScore) -> dict:
-    return {
+    """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order."""
+    derived = {
         "country": score.country_id,
-        "cycle": score.cycle,
         "framework": score.framework.code,
-        "overall": score.overall,
-        "horizontal": score.horizontal,
-        "vertical": score.vertical,
-        "band": score.band,
-        "divergence": score.divergence,
-        "assessments": score.assessments,
-        "areas": score.areas,
-        "dimensions": score.dimensions,
-        "links": score.links,
-        "stale": score.stale,
         "computed_at": _timestamp(score.computed_at),
+    }
+    return {
+        name: derived[name] if name in derived else getattr(score, name)
+        for name in CONSOLIDATED_FIELDS
     }
 
 
@@ -554,29 +549,16 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
         assessment = self._visible(pk)
         serializer = AnswersInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        given = serializer.validated_data["answers"]
-        keep = [a["indicator"] for a in given if "value" not in a and "na" not in a]
-        stored = {}
-        if keep:
-            stored = {
-                code: (value, na)
-                for code, value, na in Answer.objects.filter(
-                    assessment=assessment, indicator__code__in=keep
-                ).values_list("indicator__code", "value", "na")
-            }
-        inputs = {}
-        for answer in given:
-            code = answer["indicator"]
-            if code in stored:
-                value, na = stored[code]
-            else:
-                value, na = answer.get("value"), answer.get("na", False)
-            inputs[code] = AnswerInput(
-                value=value,
-                na=na,
+        inputs = {
+            answer["indicator"]: AnswerInput(
+                # Neither given: the stored value and n/a are kept.
+                value=answer.get("value") if "value" in answer or "na" in answer else KEEP,
+                na=answer.get("na", False),
                 evidence=answer.get("evidence"),
                 instruments=answer.get("instruments"),
             )
+            for answer in serializer.validated_data["answers"]
+        }
         principal = principal_of(request.user)
         try:
             result = save_answers(

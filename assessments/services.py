@@ -9,6 +9,7 @@ transition_many take many assessments in a fixed number of queries. The one-asse
 functions are one-item calls of these, so every rule is written once.
 """
 
+import enum
 import json
 import logging
 from collections import defaultdict
@@ -438,11 +439,19 @@ def _check_new_assessment(principal: Principal, spec: NewAssessment, country_id:
         raise WorkflowError(_("Unknown perspective %(p)s.") % {"p": spec.perspective})
 
 
+class Keep(enum.Enum):
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 @dataclass
 class AnswerInput:
-    """What a caller wants an answer to be. `evidence`/`instruments` None = keep."""
+    """What a caller wants an answer to be. `evidence`/`instruments` None = keep;
+    `value` KEEP = keep the stored value and n/a (`na` is then not read)."""
 
-    value: float | None = None
+    value: float | None | Keep = None
     na: bool = False
     evidence: str | None = None
     instruments: list[str] | None = None
@@ -571,9 +580,12 @@ def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
                     if given.instruments is not None
                     else (answer["instruments"] if answer else [])
                 )
-                value = None if given.na else given.value
+                if given.value is KEEP:
+                    value, na = (answer["value"], answer["na"]) if answer else (None, False)
+                else:
+                    value, na = (None if given.na else given.value), given.na
                 if answer is None:
-                    if value is None and not given.na and not evidence and not instruments:
+                    if value is None and not na and not evidence and not instruments:
                         continue
                     answer = {
                         "id": None,
@@ -585,7 +597,7 @@ def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
                     created.append(answer)
                 elif (answer["value"], answer["na"], answer["evidence"], answer["instruments"]) == (
                     value,
-                    given.na,
+                    na,
                     evidence,
                     instruments,
                 ):
@@ -594,7 +606,7 @@ def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
                     changed_rows.append(answer)
                 answer.update(
                     value=value,
-                    na=given.na,
+                    na=na,
                     evidence=evidence,
                     instruments=instruments,
                     revision=new_version,
@@ -662,13 +674,19 @@ def _check_answers(
                 "v": assessment.framework.code,
             }
             continue
+        kept = given.value is KEEP  # a stored value was checked when it was saved
         if not indicator.in_scope(assessment.perspective) and (
-            given.value is not None or given.na or given.evidence or given.instruments
+            (given.value is not None and not kept)
+            or (given.na and not kept)
+            or given.evidence
+            or given.instruments
         ):
             errors[code] = _("%(code)s is outside this assessment's perspective.") % {"code": code}
             continue
         if flagged_only is not None and indicator.pk not in flagged_only:
             errors[code] = _("Only the indicators returned for correction may change.")
+            continue
+        if kept:
             continue
         key = (indicator.pk, given.value, given.na)
         if key not in checks:
@@ -995,6 +1013,7 @@ def importer_user():
 
 __all__ = [
     "AnswerInput",
+    "KEEP",
     "AnswersRefused",
     "Conflict",
     "NewAssessment",

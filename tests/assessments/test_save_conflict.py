@@ -9,7 +9,7 @@ import pytest
 from assessments import recompute, services
 from assessments.choices import State
 from assessments.models import Answer, Assessment, AssessmentScore
-from assessments.services import AnswerInput, AnswersRefused, Conflict
+from assessments.services import KEEP, AnswerInput, AnswersRefused, Conflict
 from coherence.choices import Role
 from tests.factories import make_user
 
@@ -176,6 +176,53 @@ def test_an_indicator_outside_the_perspective_is_refused(catalogue, users):
     # An origin indicator is in scope for it.
     save(origin, users["focal_phl"], origin.version, **{"H-LAB-01": AnswerInput(value=5)})
     assert stored(origin) == {"H-LAB-01": (5.0, False, "")}
+
+
+# --- Keeping the stored value ------------------------------------------------------------
+
+
+def test_keep_changes_the_evidence_and_leaves_the_value_and_na(assessment, users):
+    focal = users["focal_phl"]
+    save(
+        assessment,
+        focal,
+        1,
+        **{"H-LAB-01": AnswerInput(value=10), "H-DIA-01": AnswerInput(na=True)},
+    )
+    result = save(
+        assessment,
+        focal,
+        2,
+        **{
+            "H-LAB-01": AnswerInput(value=KEEP, evidence="Law 3."),
+            "H-DIA-01": AnswerInput(value=KEEP, na=False, evidence="No diaspora policy."),
+        },
+    )
+    assert (result.version, sorted(result.changed)) == (3, ["H-DIA-01", "H-LAB-01"])
+    assert stored(assessment) == {
+        "H-LAB-01": (10.0, False, "Law 3."),
+        "H-DIA-01": (None, True, "No diaspora policy."),
+    }
+
+
+def test_keep_on_an_unanswered_indicator_writes_only_what_is_given(assessment, users):
+    focal = users["focal_phl"]
+    nothing = save(assessment, focal, 1, **{"H-INS-01": AnswerInput(value=KEEP)})
+    assert (nothing.version, nothing.changed, stored(assessment)) == (1, [], {})
+    save(assessment, focal, 1, **{"H-INS-01": AnswerInput(value=KEEP, evidence="Decree 4.")})
+    assert stored(assessment) == {"H-INS-01": (None, False, "Decree 4.")}
+
+
+def test_keep_outside_the_perspective_is_refused_only_with_something_to_write(catalogue, users):
+    focal = users["focal_phl"]
+    origin = services.create_assessment(
+        actor=catalogue["actors"]["PHL-DMW"], cycle=2027, by=focal, perspective="origin"
+    )
+    assert save(origin, focal, 1, **{"H-LAB-02": AnswerInput(value=KEEP)}).changed == []
+    with pytest.raises(AnswersRefused) as refused:
+        save(origin, focal, 1, **{"H-LAB-02": AnswerInput(value=KEEP, evidence="Law 3.")})
+    assert set(refused.value.details) == {"H-LAB-02"}
+    assert stored(origin) == {}
 
 
 # --- Who may save, and when --------------------------------------------------------------
