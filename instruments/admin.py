@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from instruments.models import Instrument, Interaction
 
@@ -11,6 +12,8 @@ class InstrumentAdmin(admin.ModelAdmin):
     filter_horizontal = ["levels", "areas"]
     autocomplete_fields = ["owners", "countries"]
     list_select_related = ["tool_type"]
+    # A link typed without a scheme is read as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Interaction)

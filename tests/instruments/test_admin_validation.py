@@ -77,3 +77,19 @@ def test_an_unknown_level_in_an_instrument_is_refused(admin_client, catalogue):
     assert response.status_code == 200
     assert "galactic" in response.content.decode()
     assert not catalogue["instruments"]["PHL-LMP"].__class__.objects.filter(code="NEW-1").exists()
+
+
+def test_a_link_typed_without_a_scheme_is_saved_as_https(admin_client, catalogue):
+    response = admin_client.post(
+        "/admin/instruments/instrument/add/",
+        {
+            "code": "NEW-2",
+            "name": "New",
+            "tool_type": "policy",
+            "levels": ["national"],
+            "link": "example.org/law-7",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    instrument = catalogue["instruments"]["PHL-LMP"].__class__.objects.get(code="NEW-2")
+    assert instrument.link == "https://example.org/law-7"
