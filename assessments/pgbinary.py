@@ -1,12 +1,15 @@
 """Whole NumPy columns to and from PostgreSQL in binary form.
 
-Writing: PostgreSQL's binary COPY format.
+Writing: PostgreSQL's binary COPY format. A text COPY makes pandas format every float and
+PostgreSQL parse it back; the binary format carries the 8 bytes as they are. Each row is
+``int16 field count``, then for each field ``int32 length`` (-1 for NULL) and that many
+bytes, all big-endian. Each column becomes one flat byte array and its lengths; the rows
+are then laid out at once, every byte's position computed from the lengths.
 
-A text COPY makes pandas format every float and PostgreSQL parse it back; the binary
-format carries the 8 bytes as they are. Each row is ``int16 field count``, then for each
-field ``int32 length`` (-1 for NULL) and that many bytes, all big-endian. The rows are
-built at once: every field padded to its column's widest value in one (rows × width) byte
-matrix, then the padding dropped by a mask.
+Reading: each column of a query as one binary array (``array_send(array_agg(…))``).
+
+Both check what they are given: a value out of its column type's range, or an array whose
+element type is not the one asked for, is a ValueError, never a wrapped number.
 """
 
 import struct
@@ -25,66 +28,117 @@ FIXED = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8"}
 POSTGRES_EPOCH_US = 946_684_800_000_000
 
 
+def _flat(rows: np.ndarray) -> np.ndarray:
+    """The bytes of a 1-D array of fixed-width values, in order."""
+    return np.ascontiguousarray(rows).view(np.uint8).ravel()
+
+
 def _fixed(kind: str, values, nulls=None) -> tuple[np.ndarray, np.ndarray]:
-    array = np.asarray(values, dtype=float if kind == "float8" else None)
-    if nulls is None:
-        nulls = np.isnan(array) if array.dtype.kind == "f" else np.zeros(len(array), bool)
-        if kind != "float8" and nulls.any():
-            raise ValueError(f"NULL in an {kind} column")
-    data = np.where(nulls, 0, array).astype(FIXED[kind])
-    width = data.dtype.itemsize
-    return data.view(np.uint8).reshape(len(data), width), np.where(nulls, -1, width)
+    """A fixed-width column: its bytes (NULLs take none) and its lengths (-1: NULL)."""
+    if kind == "float8":
+        array = np.asarray(values, dtype=float)
+        nulls = np.isnan(array) if nulls is None else nulls
+    else:
+        array = np.asarray(values)
+        if nulls is None:
+            nulls = pd.isna(array) if array.dtype.kind in "fO" else np.zeros(len(array), bool)
+            if nulls.any():
+                raise ValueError(f"NULL in an {kind} column")
+        present = array[~nulls]
+        if present.size:
+            if present.dtype.kind not in "iub" and not np.array_equal(
+                present.astype(float), np.trunc(present.astype(float))
+            ):
+                raise ValueError(f"a fractional value in an {kind} column")
+            limits = np.iinfo(FIXED[kind])
+            if present.min() < limits.min or present.max() > limits.max:
+                raise ValueError(f"a value out of the range of {kind}")
+    width = np.dtype(FIXED[kind]).itemsize
+    data = array[~nulls].astype(FIXED[kind])
+    return _flat(data), np.where(nulls, -1, width)
 
 
-def _variable(encoded: list[bytes], codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows `codes` of the `encoded` values (-1: NULL), padded to the widest."""
-    width = max(map(len, encoded), default=0) or 1
-    matrix = np.array([*encoded, b""], dtype=f"S{width}").view(np.uint8).reshape(-1, width)
-    lengths = np.array([*map(len, encoded), -1], np.int64)
-    return matrix[codes], lengths[codes]  # code -1 takes the last row: NULL
+def _variable(encoded: list[bytes | None]) -> tuple[np.ndarray, np.ndarray]:
+    """A variable-width column: its values' bytes end to end and their lengths (None:
+    NULL, -1)."""
+    flat = np.frombuffer(b"".join(value for value in encoded if value is not None), np.uint8)
+    lengths = np.fromiter(
+        (-1 if value is None else len(value) for value in encoded), np.int64, len(encoded)
+    )
+    return flat, lengths
 
 
 def _field(kind: str, values) -> tuple[np.ndarray, np.ndarray]:
-    """The (rows × width) bytes of one column's values, and each value's length (-1: NULL).
-    None (NaN for floats, NaT for times) is NULL."""
+    """One column's bytes, end to end (NULLs take none), and each value's length (-1:
+    NULL). None is NULL, as are NaN in a float column and NaT in a time column."""
     if kind in FIXED:
         return _fixed(kind, values)
     if kind == "bool":
-        data = np.asarray(values, dtype=bool)
-        return data.view(np.uint8).reshape(len(data), 1), np.ones(len(data), np.int64)
+        array = np.asarray(values, dtype=object)
+        nulls = pd.isna(array)
+        return _flat(array[~nulls].astype(bool)), np.where(nulls, -1, 1)
     if kind == "timestamptz":
         times = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        nulls = times.isna().to_numpy()
         naive = times.dt.tz_localize(None).to_numpy("datetime64[us]").astype(np.int64)
-        return _fixed("int8", naive - POSTGRES_EPOCH_US, nulls=times.isna().to_numpy())
+        return _fixed("int8", naive - POSTGRES_EPOCH_US, nulls=nulls)
     if kind == "text":
         # Encoded once per distinct value: a column of codes holds few.
         codes, distinct = pd.factorize(np.asarray(values, dtype=object))
-        return _variable([value.encode() for value in distinct], codes)
+        if not all(isinstance(value, str) for value in distinct):
+            raise ValueError("a value that is not a string in a text column")
+        encoded = [value.encode() for value in distinct]
+        return _variable([None if code < 0 else encoded[code] for code in codes])
     if kind == "jsonb":  # the format's version, 1, then the JSON text
-        encoded = [b"\x01" + orjson.dumps(value) for value in values]
-        return _variable(encoded, np.arange(len(encoded)))
+        return _variable(
+            [
+                None
+                if value is None
+                else b"\x01" + orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
+                for value in values
+            ]
+        )
     raise ValueError(f"unsupported column type {kind!r}")
+
+
+def _place(out: np.ndarray, starts: np.ndarray, flat: np.ndarray, sizes: np.ndarray) -> None:
+    """Copy each row's run of `flat` (`sizes` bytes, end to end) to `out` at its start."""
+    if flat.size:
+        index = np.int32 if out.size < 2**31 else np.int64  # half the memory to walk
+        offsets = np.cumsum(sizes) - sizes  # where each row's run begins in `flat`
+        shift = (starts - offsets).astype(index)
+        out[np.repeat(shift, sizes) + np.arange(flat.size, dtype=index)] = flat
 
 
 def body(columns: list[tuple[str, object]]) -> bytes:
     """The whole COPY … FROM STDIN (FORMAT binary) stream of these (type, values) columns,
-    given in the order the COPY statement lists them. float8 NaN is written as NULL."""
+    given in the order the COPY statement lists them."""
     fields = [_field(kind, values) for kind, values in columns]
     rows = len(fields[0][1]) if fields else 0
-    count = np.full((rows, 1), len(fields), ">i2").view(np.uint8).reshape(rows, 2)
-    parts, keep = [count], [np.ones((rows, 2), bool)]
-    for matrix, lengths in fields:
-        parts.append(lengths.astype(">i4").view(np.uint8).reshape(rows, 4))
-        keep.append(np.ones((rows, 4), bool))
-        parts.append(matrix)
-        keep.append(np.arange(matrix.shape[1]) < np.maximum(lengths, 0)[:, None])
     if not rows:
         return HEADER + TRAILER
-    return HEADER + np.hstack(parts)[np.hstack(keep)].tobytes() + TRAILER
+    sizes = [np.maximum(lengths, 0) for _, lengths in fields]
+    row_sizes = 2 + sum(4 + size for size in sizes)
+    starts = np.cumsum(row_sizes) - row_sizes
+    out = np.empty(int(row_sizes.sum()), np.uint8)
+    four, two = np.full(rows, 4), np.full(rows, 2)
+    _place(out, starts, _flat(np.full(rows, len(fields), ">i2")), two)
+    at = starts + 2
+    for (flat, lengths), size in zip(fields, sizes, strict=True):
+        _place(out, at, _flat(lengths.astype(">i4")), four)
+        _place(out, at + 4, flat, size)
+        at = at + 4 + size
+    return HEADER + out.tobytes() + TRAILER
 
 
-# PostgreSQL type → NumPy type of an array element read back.
-ELEMENTS = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8", "bool": "?"}
+# PostgreSQL type → its type OID and the NumPy type of an array element read back.
+ELEMENTS = {
+    "int2": (21, ">i2"),
+    "int4": (23, ">i4"),
+    "int8": (20, ">i8"),
+    "float8": (701, ">f8"),
+    "bool": (16, "?"),
+}
 
 
 def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[np.ndarray]:
@@ -92,26 +146,34 @@ def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[n
     every column as one binary array (``array_send(array_agg(…))``): one row in all, with
     no value formatted as text. The columns must hold no NULL (coalesce them: 'NaN' for a
     float). Reads through a psycopg cursor of its own on Django's connection, inside its
-    transaction: Django's client-side cursors cannot receive binary results."""
+    transaction (Django's client-side cursors cannot receive binary results), with
+    Django's error wrapping, so a failure is a django.db error like any query's."""
     names = [f"c{i}" for i in range(len(kinds))]
     arrays = ", ".join(f"array_send(array_agg({name}))" for name in names)
     query = f"SELECT {arrays} FROM ({sql}) AS q({', '.join(names)})"  # noqa: S608
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(query, params, binary=True)
         row = cursor.fetchone()
     return [_column(data, kind) for data, kind in zip(row, kinds, strict=True)]
 
 
 def _column(data: bytes | None, kind: str) -> np.ndarray:
-    element = np.dtype(ELEMENTS[kind])
+    oid, element = ELEMENTS[kind]
+    element = np.dtype(element)
     if data is None:  # array_agg of no row
         return np.empty(0, element.newbyteorder("="))
-    dimensions, has_nulls, _ = struct.unpack_from(">iii", data)
+    dimensions, has_nulls, element_oid = struct.unpack_from(">iii", data)
+    if element_oid != oid:
+        raise ValueError(f"an array of type OID {element_oid} read as {kind}")
     if has_nulls:
         raise ValueError("NULL in a column read as an array")
-    # After the header, each dimension's size and lower bound, then (length, value) pairs.
-    pairs = np.frombuffer(
-        data, dtype=[("length", ">i4"), ("value", element)], offset=12 + 8 * dimensions
-    )
+    if dimensions != 1:
+        raise ValueError(f"an array of {dimensions} dimensions read as a column")
+    (size,) = struct.unpack_from(">i", data, 12)
+    # After the header and the dimension's size and lower bound, (length, value) pairs.
+    pairs = np.frombuffer(data, dtype=[("length", ">i4"), ("value", element)], offset=20)
+    if len(pairs) != size or (pairs["length"] != element.itemsize).any():
+        raise ValueError(f"an array that is not {size} values of {kind}")
     return pairs["value"].astype(element.newbyteorder("="))

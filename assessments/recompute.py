@@ -263,7 +263,11 @@ def _insert(model, columns: dict) -> None:
         statement = (
             f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
         )
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,  # a failure is a django.db error, as a query's
+            cursor.cursor.copy(statement) as copy,
+        ):
             copy.write(stream)
         return
     attnames = [fields[name].attname for name in columns]

@@ -581,7 +581,7 @@ def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
                     else (answer["instruments"] if answer else [])
                 )
                 if given.value is KEEP:
-                    value, na = (answer["value"], answer["na"]) if answer else (None, False)
+                    value, na = _kept(answer)
                 else:
                     value, na = (None if given.na else given.value), given.na
                 if answer is None:
@@ -632,6 +632,11 @@ def save_answers_many(items: Sequence[SaveItem], *, by) -> list[SaveResult]:
     return results
 
 
+def _kept(stored: dict | None) -> tuple[float | None, bool]:
+    """The value and n/a a KEEP leaves: the stored answer's, or none."""
+    return (stored["value"], stored["na"]) if stored else (None, False)
+
+
 def _check_save(principal: Principal, assessment: Assessment, version: int) -> None:
     if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER) or (
         principal.role == Role.FOCAL_POINT and principal.actor_id != assessment.actor_id
@@ -674,23 +679,21 @@ def _check_answers(
                 "v": assessment.framework.code,
             }
             continue
-        kept = given.value is KEEP  # a stored value was checked when it was saved
+        # A kept value is checked again: the framework may have changed since it was saved.
+        value, na = (
+            _kept(existing.get(indicator.pk)) if given.value is KEEP else (given.value, given.na)
+        )
         if not indicator.in_scope(assessment.perspective) and (
-            (given.value is not None and not kept)
-            or (given.na and not kept)
-            or given.evidence
-            or given.instruments
+            value is not None or na or given.evidence or given.instruments
         ):
             errors[code] = _("%(code)s is outside this assessment's perspective.") % {"code": code}
             continue
         if flagged_only is not None and indicator.pk not in flagged_only:
             errors[code] = _("Only the indicators returned for correction may change.")
             continue
-        if kept:
-            continue
-        key = (indicator.pk, given.value, given.na)
+        key = (indicator.pk, value, na)
         if key not in checks:
-            checks[key] = check_value(indicator, given.value, given.na)
+            checks[key] = check_value(indicator, value, na)
         if checks[key]:
             errors[code] = checks[key]
     for code, given in answers.items():

@@ -197,6 +197,16 @@ def test_patch_of_evidence_alone_keeps_the_value(focal, assessment):
     assert (answer.value, answer.evidence) == (10.0, "Law 3.")
 
 
+def test_patch_of_evidence_alone_keeps_an_na_answer_na(focal, assessment):
+    put_answers(focal, assessment.pk, 1, {"indicator": "H-DIA-01", "na": True})
+    response = put_answers(
+        focal, assessment.pk, 2, {"indicator": "H-DIA-01", "evidence": "None yet."}, method="patch"
+    )
+    assert response.status_code == 200 and response.json()["changed"] == ["H-DIA-01"]
+    answer = Answer.objects.get(assessment=assessment, indicator__code="H-DIA-01")
+    assert (answer.value, answer.na, answer.evidence) == (None, True, "None yet.")
+
+
 def test_a_stale_version_is_a_409_with_the_current_version_and_what_changed(
     focal, assessment, catalogue
 ):

@@ -8,7 +8,7 @@ import pytest
 
 from assessments import recompute, services
 from assessments.choices import State
-from assessments.models import Answer, Assessment, AssessmentScore
+from assessments.models import Answer, Assessment, AssessmentScore, Indicator
 from assessments.services import KEEP, AnswerInput, AnswersRefused, Conflict
 from coherence.choices import Role
 from tests.factories import make_user
@@ -223,6 +223,17 @@ def test_keep_outside_the_perspective_is_refused_only_with_something_to_write(ca
         save(origin, focal, 1, **{"H-LAB-02": AnswerInput(value=KEEP, evidence="Law 3.")})
     assert set(refused.value.details) == {"H-LAB-02"}
     assert stored(origin) == {}
+
+
+def test_keep_checks_the_stored_value_again_against_the_framework(assessment, users):
+    focal = users["focal_phl"]
+    save(assessment, focal, 1, **{"H-DIA-01": AnswerInput(na=True)})
+    # The (unpublished) framework changed since: n/a is no longer allowed there.
+    Indicator.objects.filter(code="H-DIA-01").update(allow_na=False)
+    with pytest.raises(AnswersRefused) as refused:
+        save(assessment, focal, 2, **{"H-DIA-01": AnswerInput(value=KEEP, evidence="Law 3.")})
+    assert set(refused.value.details) == {"H-DIA-01"}
+    assert stored(assessment) == {"H-DIA-01": (None, True, "")}
 
 
 # --- Who may save, and when --------------------------------------------------------------
