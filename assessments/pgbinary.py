@@ -6,13 +6,10 @@ PostgreSQL parse it back; the binary format carries the 8 bytes as they are. Eac
 bytes, all big-endian. Each column becomes one flat byte array and its lengths; the rows
 are then laid out at once, every byte's position computed from the lengths.
 
-Reading: each column of a query as one binary array (``array_send(array_agg(…))``).
+Reading: each column of a query as one string of its values' binary forms.
 
-Both check what they are given: a value out of its column type's range, or an array whose
-element type is not the one asked for, is a ValueError, never a wrapped number.
+A value out of its column type's range is a ValueError, never a wrapped number.
 """
-
-import struct
 
 import numpy as np
 import orjson
@@ -131,49 +128,41 @@ def body(columns: list[tuple[str, object]]) -> bytes:
     return HEADER + out.tobytes() + TRAILER
 
 
-# PostgreSQL type → its type OID and the NumPy type of an array element read back.
-ELEMENTS = {
-    "int2": (21, ">i2"),
-    "int4": (23, ">i4"),
-    "int8": (20, ">i8"),
-    "float8": (701, ">f8"),
-    "bool": (16, "?"),
+# PostgreSQL type → the function giving a value's binary form, and its NumPy type.
+SENDERS = {
+    "int2": ("int2send", ">i2"),
+    "int4": ("int4send", ">i4"),
+    "int8": ("int8send", ">i8"),
+    "float8": ("float8send", ">f8"),
+    "bool": ("boolsend", "?"),
 }
 
 
 def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[np.ndarray]:
     """Each column of ``sql``'s result as a NumPy array of its ``kinds``. PostgreSQL sends
-    every column as one binary array (``array_send(array_agg(…))``): one row in all, with
-    no value formatted as text. The columns must hold no NULL (coalesce them: 'NaN' for a
-    float). Reads through a psycopg cursor of its own on Django's connection, inside its
-    transaction (Django's client-side cursors cannot receive binary results), with
-    Django's error wrapping, so a failure is a django.db error like any query's."""
+    every column as one string of its values' binary forms end to end
+    (``string_agg(int8send(…))``): one row in all, with no value formatted as text. The
+    send function casts a column to its kind or refuses it. The columns must hold no NULL
+    (coalesce them: 'NaN' for a float); the row count sent alongside catches one. Reads
+    through a psycopg cursor of its own on Django's connection, inside its transaction
+    (Django's client-side cursors cannot receive binary results), with Django's error
+    wrapping, so a failure is a django.db error like any query's."""
     names = [f"c{i}" for i in range(len(kinds))]
-    arrays = ", ".join(f"array_send(array_agg({name}))" for name in names)
-    query = f"SELECT {arrays} FROM ({sql}) AS q({', '.join(names)})"  # noqa: S608
+    strings = ", ".join(
+        f"string_agg({SENDERS[kind][0]}({name}), ''::bytea)"
+        for kind, name in zip(kinds, names, strict=True)
+    )
+    query = f"SELECT count(*), {strings} FROM ({sql}) AS q({', '.join(names)})"  # noqa: S608
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(query, params, binary=True)
-        row = cursor.fetchone()
-    return [_column(data, kind) for data, kind in zip(row, kinds, strict=True)]
-
-
-def _column(data: bytes | None, kind: str) -> np.ndarray:
-    oid, element = ELEMENTS[kind]
-    element = np.dtype(element)
-    if data is None:  # array_agg of no row
-        return np.empty(0, element.newbyteorder("="))
-    dimensions, has_nulls, element_oid = struct.unpack_from(">iii", data)
-    if element_oid != oid:
-        raise ValueError(f"an array of type OID {element_oid} read as {kind}")
-    if has_nulls:
-        raise ValueError("NULL in a column read as an array")
-    if dimensions != 1:
-        raise ValueError(f"an array of {dimensions} dimensions read as a column")
-    (size,) = struct.unpack_from(">i", data, 12)
-    # After the header and the dimension's size and lower bound, (length, value) pairs.
-    pairs = np.frombuffer(data, dtype=[("length", ">i4"), ("value", element)], offset=20)
-    if len(pairs) != size or (pairs["length"] != element.itemsize).any():
-        raise ValueError(f"an array that is not {size} values of {kind}")
-    return pairs["value"].astype(element.newbyteorder("="))
+        rows, *strings = cursor.fetchone()
+    columns = []
+    for data, kind in zip(strings, kinds, strict=True):
+        element = np.dtype(SENDERS[kind][1])
+        column = np.frombuffer(data or b"", element).astype(element.newbyteorder("="))
+        if len(column) != rows:  # string_agg skips NULLs
+            raise ValueError(f"NULL in a column read as {kind}")
+        columns.append(column)
+    return columns

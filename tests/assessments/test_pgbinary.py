@@ -6,7 +6,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, ProgrammingError, connection, transaction
 
 from assessments import pgbinary
 from assessments.models import ConsolidatedScore, IndicatorConsolidation
@@ -163,10 +163,24 @@ def test_no_rows_read_are_empty_arrays_and_a_null_is_refused():
 
 @postgres_only
 @pytest.mark.django_db
-def test_a_column_of_another_type_is_refused_not_reinterpreted():
-    with pytest.raises(ValueError, match="type OID 23 read as int8"):
+def test_a_column_of_another_type_is_cast_by_postgresql_or_refused():
+    (ids,) = pgbinary.read_columns(
+        connection, "SELECT g::int4 FROM generate_series(1, 3) g", [], ["int8"]
+    )
+    assert ids.tolist() == [1, 2, 3]
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        pgbinary.read_columns(connection, "SELECT 'PHL'::text", [], ["int8"])
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_null_in_the_middle_is_refused_not_shifted():
+    with pytest.raises(ValueError, match="NULL in a column read as float8"):
         pgbinary.read_columns(
-            connection, "SELECT g::int4 FROM generate_series(1, 3) g", [], ["int8"]
+            connection,
+            "SELECT x FROM (VALUES (1.0::float8), (NULL), (3.0)) AS v(x)",
+            [],
+            ["float8"],
         )
 
 
