@@ -21,8 +21,24 @@ TRAILER = (-1).to_bytes(2, "big", signed=True)
 
 # PostgreSQL type → big-endian NumPy type of its binary form.
 FIXED = {"int2": ">i2", "int4": ">i4", "int8": ">i8", "float8": ">f8"}
+# A column's database type (as a model field's db_type names it) → its kind here.
+KINDS = {
+    "smallint": "int2",
+    "integer": "int4",
+    "bigint": "int8",
+    "double precision": "float8",
+    "boolean": "bool",
+    "text": "text",
+    "jsonb": "jsonb",
+    "timestamp with time zone": "timestamptz",
+}
 # Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01 UTC.
 POSTGRES_EPOCH_US = 946_684_800_000_000
+
+
+def kind_of(db_type: str) -> str:
+    """The kind `body` writes a column of this database type as; varchar(n) is text."""
+    return "text" if db_type.startswith("varchar") else KINDS[db_type]
 
 
 def _flat(rows: np.ndarray) -> np.ndarray:
@@ -128,14 +144,9 @@ def body(columns: list[tuple[str, object]]) -> bytes:
     return HEADER + out.tobytes() + TRAILER
 
 
-# PostgreSQL type → the function giving a value's binary form, and its NumPy type.
-SENDERS = {
-    "int2": ("int2send", ">i2"),
-    "int4": ("int4send", ">i4"),
-    "int8": ("int8send", ">i8"),
-    "float8": ("float8send", ">f8"),
-    "bool": ("boolsend", "?"),
-}
+# The kinds read_columns reads (through PostgreSQL's `<kind>send` function) and their
+# NumPy types.
+READABLE = {**FIXED, "bool": "?"}
 
 
 def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[np.ndarray]:
@@ -147,9 +158,10 @@ def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[n
     through a psycopg cursor of its own on Django's connection, inside its transaction
     (Django's client-side cursors cannot receive binary results), with Django's error
     wrapping, so a failure is a django.db error like any query's."""
+    elements = [np.dtype(READABLE[kind]) for kind in kinds]  # an unknown kind is refused here
     names = [f"c{i}" for i in range(len(kinds))]
     strings = ", ".join(
-        f"string_agg({SENDERS[kind][0]}({name}), ''::bytea)"
+        f"string_agg({kind}send({name}), ''::bytea)"
         for kind, name in zip(kinds, names, strict=True)
     )
     query = f"SELECT count(*), {strings} FROM ({sql}) AS q({', '.join(names)})"  # noqa: S608
@@ -159,8 +171,7 @@ def read_columns(connection, sql: str, params: list, kinds: list[str]) -> list[n
         cursor.execute(query, params, binary=True)
         rows, *strings = cursor.fetchone()
     columns = []
-    for data, kind in zip(strings, kinds, strict=True):
-        element = np.dtype(SENDERS[kind][1])
+    for data, kind, element in zip(strings, kinds, elements, strict=True):
         column = np.frombuffer(data or b"", element).astype(element.newbyteorder("="))
         if len(column) != rows:  # string_agg skips NULLs
             raise ValueError(f"NULL in a column read as {kind}")

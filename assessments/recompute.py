@@ -235,19 +235,6 @@ def _write_consolidations(frame: pd.DataFrame, indicators: pd.DataFrame) -> None
     )
 
 
-# The binary form of each column type the score tables use.
-BINARY_TYPES = {
-    "smallint": "int2",
-    "integer": "int4",
-    "bigint": "int8",
-    "double precision": "float8",
-    "boolean": "bool",
-    "text": "text",
-    "jsonb": "jsonb",
-    "timestamp with time zone": "timestamptz",
-}
-
-
 def _insert(model, columns: dict) -> None:
     """Bulk insert whole columns (column name → values; None, or NaN for a float, is
     NULL). On PostgreSQL with one binary COPY built from the columns at once, each in the
@@ -255,10 +242,7 @@ def _insert(model, columns: dict) -> None:
     row, and no float formatted as text and parsed back."""
     fields = {field.column: field for field in model._meta.concrete_fields}
     if connection.vendor == "postgresql":
-        kinds = []
-        for name in columns:
-            db_type = fields[name].db_type(connection)
-            kinds.append("text" if db_type.startswith("varchar") else BINARY_TYPES[db_type])
+        kinds = [pgbinary.kind_of(fields[name].db_type(connection)) for name in columns]
         stream = pgbinary.body(list(zip(kinds, columns.values(), strict=True)))
         statement = (
             f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
