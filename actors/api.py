@@ -10,13 +10,9 @@ from rest_framework import mixins, serializers
 
 from actors.models import Actor, Interest, Membership
 from actors.roles import principal_of
-from coherence.api import (
-    CodeFilter,
-    CountryFilter,
-    ReadOnlyViewSet,
-    forget_tokens_of,
-    load_with_user,
-)
+from coherence.api.authentication import forget_tokens_of, load_with_user
+from coherence.api.filters import CodeFilter, CountryFilter
+from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import AREA_CODES, ActorType, Level
 
 # A token's cached user carries its role, actor and countries, so the permission checks of

@@ -53,24 +53,18 @@ from assessments.services import (
     create_assessment,
     save_answers,
 )
-from coherence.api import (
-    LANGUAGES,
-    APIError,
-    CodeFilter,
-    CountryFilter,
-    CycleFilter,
+from coherence.api.authentication import read_along
+from coherence.api.caching import cached_body, conditional, content_etag, keep_body
+from coherence.api.errors import APIError
+from coherence.api.fields import (
     JSONNumberField,
-    NamesSerializer,
-    ReadOnlyViewSet,
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
-    cached_body,
-    conditional,
-    content_etag,
-    keep_body,
-    read_along,
 )
+from coherence.api.filters import CodeFilter, CountryFilter, CycleFilter
+from coherence.api.views import ReadOnlyViewSet
+from coherence.api.vocabularies import LANGUAGES, NamesSerializer
 from coherence.choices import (
     AREA_CHOICES,
     AnswerType,

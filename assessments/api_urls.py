@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 
 from actors.api import ActorViewSet
 from assessments.api import AssessmentViewSet, IndicatorViewSet, ScoreViewSet
-from coherence.api import APIViewMixin, AreaViewSet, LevelViewSet, ToolTypeViewSet
+from coherence.api.views import APIViewMixin
+from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
 from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet
 
 

@@ -235,20 +235,27 @@ if not DEBUG:
 
 # --- REST API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    # The API's views name their own authentication, throttle, pagination and filter
-    # classes (coherence.api, actors.api): DRF imports these defaults while it loads, so
-    # they may not point at modules that import DRF's views.
+    # The classes that run: every API view inherits coherence.api.views.APIViewMixin and
+    # these defaults, and none names others.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "coherence.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "coherence.api.CoherenceAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "coherence.api.schema.CoherenceAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "coherence.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "coherence.api.renderers.CSVRenderer",
+    ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "coherence.api.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["coherence.api.filters.StrictFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "coherence.api.throttling.AnonThrottle",
+        "coherence.api.throttling.UserThrottle",
+    ],
+    "EXCEPTION_HANDLER": "coherence.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1000/minute"),

@@ -6,13 +6,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from actors.models import Actor
-from coherence.api import (
-    BOOLEAN_CHOICES,
-    CodeFilter,
-    CountryFilter,
-    ReadOnlyViewSet,
-    validated_filters,
-)
+from coherence.api.filters import BOOLEAN_CHOICES, CodeFilter, CountryFilter, validated_filters
+from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import AREA_CHOICES, Level, ToolKind
 from coherence.models import Country, PolicyArea
 from instruments.models import Instrument, Interaction

@@ -16,7 +16,7 @@ from assessments.services import (
     submit,
     validate,
 )
-from coherence.api import local_bodies
+from coherence.api.caching import local_bodies
 
 ROLES = ("anonymous", "partner", "focal_phl", "focal_mda", "reviewer")
 

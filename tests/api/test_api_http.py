@@ -420,7 +420,7 @@ def test_the_cache_keys_hold_no_raw_token(catalogue, users):
 
 
 def test_bodies_kept_in_the_process_stay_within_their_budget():
-    from coherence.api import LocalBodies
+    from coherence.api.caching import LocalBodies
 
     bodies = LocalBodies(budget=100)
     bodies.set("a", b"x" * 60, 10)

@@ -10,7 +10,7 @@ from django.db import transaction
 from assessments import generation, recompute
 from assessments.models import Assessment, ConsolidatedScore, FrameworkVersion
 from assessments.services import mark_consolidation_stale, reopen
-from coherence.api import local_bodies
+from coherence.api.caching import local_bodies
 from tests.api.conftest import assert_error, client_for
 
 SCORES = "/api/v1/scores/"
