@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from assessments import views as assessment_views
 
 urlpatterns = [
-    path("api/v1/", include("assessments.api_urls")),  # first: the busiest paths
+    path("api/v1/", include("assessments.api.urls")),  # first: the busiest paths
     path("", assessment_views.start, name="start"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,7 +7,7 @@ A guard test fails when a route of the router is missing from the matrix."""
 import pytest
 from django.urls import resolve
 
-from assessments import api_urls
+from assessments.api import urls as api_urls
 from tests.api.conftest import ROLES, assert_error
 
 API = "/api/v1/"

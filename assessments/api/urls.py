@@ -7,7 +7,9 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from rest_framework.views import APIView
 
 from actors.api import ActorViewSet
-from assessments.api import AssessmentViewSet, IndicatorViewSet, ScoreViewSet
+from assessments.api.assessments import AssessmentViewSet
+from assessments.api.indicators import IndicatorViewSet
+from assessments.api.scores import ScoreViewSet
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
 from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet

@@ -1,0 +1,102 @@
+"""The current framework version's indicators, with every field of DESIGN §3."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers
+
+from assessments.models import (
+    FrameworkVersion,
+    Indicator,
+)
+from coherence.api.views import ReadOnlyViewSet
+from coherence.api.vocabularies import LANGUAGES, NamesSerializer
+from coherence.choices import (
+    AREA_CHOICES,
+    AnswerType,
+    CoherenceType,
+    Dimension,
+    Link,
+    Perspective,
+    Stage,
+)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    question = NamesSerializer(help_text="The question in English, French and Spanish.")
+    guidance = NamesSerializer(help_text="Guidance in English, French and Spanish.")
+    dimension = serializers.ChoiceField(choices=Dimension.choices)
+    coherence_type = serializers.ChoiceField(choices=CoherenceType.choices)
+    area = serializers.ChoiceField(choices=AREA_CHOICES)
+    link = serializers.ChoiceField(
+        choices=Link.choices, allow_null=True, help_text="Null for horizontal indicators."
+    )
+    perspective = serializers.ChoiceField(choices=Perspective.choices)
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    answer_type = serializers.ChoiceField(choices=AnswerType.choices)
+    weight = serializers.FloatField(min_value=0)
+    allow_na = serializers.BooleanField()
+    crosswalk = serializers.ListField(child=serializers.CharField())
+    version = serializers.CharField(help_text="The framework version's code.")
+
+    def to_representation(self, indicator):
+        return {
+            "code": indicator.code,
+            "question": {lang: getattr(indicator, f"question_{lang}") for lang in LANGUAGES},
+            "guidance": {lang: getattr(indicator, f"guidance_{lang}") for lang in LANGUAGES},
+            "dimension": indicator.dimension,
+            "coherence_type": indicator.coherence_type,
+            "area": indicator.area_id,
+            "link": indicator.link,
+            "perspective": indicator.perspective,
+            "stage": indicator.stage,
+            "answer_type": indicator.answer_type,
+            "weight": float(indicator.weight),
+            "allow_na": indicator.allow_na,
+            "crosswalk": list(indicator.crosswalk or []),
+            "version": indicator.version.code,
+        }
+
+
+class IndicatorFilter(filters.FilterSet):
+    dimension = filters.ChoiceFilter(choices=Dimension.choices)
+    coherence_type = filters.ChoiceFilter(choices=CoherenceType.choices)
+    area = filters.ChoiceFilter(choices=AREA_CHOICES, field_name="area_id")
+    link = filters.ChoiceFilter(choices=Link.choices)
+    perspective = filters.ChoiceFilter(choices=Perspective.choices)
+    stage = filters.ChoiceFilter(choices=Stage.choices)
+    answer_type = filters.ChoiceFilter(choices=AnswerType.choices)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "dimension",
+            "coherence_type",
+            "area",
+            "link",
+            "perspective",
+            "stage",
+            "answer_type",
+        ]
+
+
+@extend_schema(tags=["framework"])
+@extend_schema_view(
+    list=extend_schema(summary="The current framework version's indicators, sorted by code"),
+    retrieve=extend_schema(summary="One indicator of the current framework version"),
+)
+class IndicatorViewSet(mixins.RetrieveModelMixin, ReadOnlyViewSet):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    lookup_field = "code"
+    lookup_value_regex = "[A-Z][A-Z0-9-]{0,19}"
+    queryset = Indicator.objects.none()
+
+    def get_queryset(self):
+        current = FrameworkVersion.current()
+        if current is None:
+            return Indicator.objects.none()
+        return Indicator.objects.filter(version=current).select_related("version").order_by("code")

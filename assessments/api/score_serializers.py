@@ -1,0 +1,127 @@
+"""Stored scores as the API shows them: an assessment's and a consolidated one."""
+
+from rest_framework import serializers
+
+from assessments.models import (
+    ConsolidatedScore,
+)
+from coherence.choices import (
+    AREA_CHOICES,
+    Band,
+    Dimension,
+    Link,
+)
+
+
+class AreaScoreSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=AREA_CHOICES)
+    score = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+
+
+class DimensionScoreSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Dimension.choices)
+    score = serializers.FloatField(allow_null=True)
+
+
+class LinkScoreSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=Link.choices)
+    score = serializers.FloatField(allow_null=True)
+
+
+def _timestamp(value) -> str | None:
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class ScoreFiguresSerializer(serializers.Serializer):
+    framework = serializers.CharField(help_text="The framework version's code.")
+    overall = serializers.FloatField(allow_null=True)
+    horizontal = serializers.FloatField(allow_null=True)
+    vertical = serializers.FloatField(allow_null=True)
+    band = serializers.ChoiceField(choices=Band.choices, allow_null=True)
+    areas = AreaScoreSerializer(many=True)
+    dimensions = DimensionScoreSerializer(many=True)
+    links = LinkScoreSerializer(many=True)
+    stale = serializers.BooleanField(help_text="Inputs changed; a recompute is pending.")
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+# The fields of a consolidated score, in the order of DESIGN §6.
+CONSOLIDATED_FIELDS = [
+    "country",
+    "cycle",
+    "framework",
+    "overall",
+    "horizontal",
+    "vertical",
+    "band",
+    "divergence",
+    "assessments",
+    "areas",
+    "dimensions",
+    "links",
+    "stale",
+    "computed_at",
+]
+
+
+class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
+    """A country's consolidated score in a cycle, exactly as DESIGN §6 reads."""
+
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
+    cycle = serializers.IntegerField()
+    divergence = serializers.FloatField(allow_null=True)
+    assessments = serializers.IntegerField(help_text="The number of validated assessments.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {name: fields[name] for name in CONSOLIDATED_FIELDS}
+
+    def to_representation(self, score):
+        return consolidated_json(score)
+
+
+def consolidated_json(score: ConsolidatedScore) -> dict:
+    """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order."""
+    derived = {
+        "country": score.country_id,
+        "framework": score.framework.code,
+        "computed_at": _timestamp(score.computed_at),
+    }
+    return {
+        name: derived[name] if name in derived else getattr(score, name)
+        for name in CONSOLIDATED_FIELDS
+    }
+
+
+class AssessmentScoreSerializer(ScoreFiguresSerializer):
+    """One assessment's scores: the consolidated shape without divergence and the count."""
+
+    assessment = serializers.IntegerField(help_text="The assessment's id.")
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
+    cycle = serializers.IntegerField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        order = ["assessment", "country", "cycle", "framework", "overall", "horizontal"]
+        order += ["vertical", "band", "areas", "dimensions", "links", "stale", "computed_at"]
+        return {name: fields[name] for name in order}
+
+    def to_representation(self, score):
+        return {
+            "assessment": score.assessment_id,
+            "country": score.assessment.country_id,
+            "cycle": score.assessment.cycle,
+            "framework": score.framework.code,
+            "overall": score.overall,
+            "horizontal": score.horizontal,
+            "vertical": score.vertical,
+            "band": score.band,
+            "areas": score.areas,
+            "dimensions": score.dimensions,
+            "links": score.links,
+            "stale": score.stale,
+            "computed_at": _timestamp(score.computed_at),
+        }

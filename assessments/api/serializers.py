@@ -1,0 +1,185 @@
+"""Assessments and their answers as the API reads and writes them."""
+
+from django.core.validators import RegexValidator
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from assessments.choices import Action, State
+from assessments.models import (
+    MAX_CYCLE,
+    MIN_CYCLE,
+    Assessment,
+)
+from assessments.services import (
+    WorkflowError,
+    allowed_transitions,
+)
+from coherence.api.errors import APIError
+from coherence.api.fields import (
+    JSONNumberField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
+from coherence.api.filters import CodeFilter, CountryFilter, CycleFilter
+from coherence.choices import (
+    Perspective,
+)
+
+INDICATOR_CODE = RegexValidator(r"^[A-Z][A-Z0-9-]*$", "An indicator code, e.g. H-LAB-03.")
+INSTRUMENT_CODE = RegexValidator(r"^[A-Z0-9][A-Z0-9-]*$", "An instrument code.")
+
+
+TRANSITION_CHOICES = Action.choices
+
+
+class AnswerSerializer(serializers.Serializer):
+    indicator = serializers.CharField(source="indicator.code")
+    value = JSONNumberField(
+        allow_null=True,
+        help_text="yes_no 1/0, three_level 0/5/10, scale 0–4, percent 0–100; null when "
+        "unanswered or not applicable.",
+    )
+    na = serializers.BooleanField(help_text="Answered 'not applicable'.")
+    evidence = serializers.CharField(allow_blank=True)
+    instruments = serializers.ListField(child=serializers.CharField(), help_text="Codes.")
+    flagged = serializers.BooleanField(help_text="Returned for correction.")
+    flag_comment = serializers.CharField(allow_blank=True)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", help_text="ISO 3166-1 alpha-3.")
+    actor = serializers.CharField(source="actor.code", help_text="The actor's code.")
+    framework = serializers.CharField(source="framework.code", help_text="Framework version.")
+    perspective = serializers.ChoiceField(choices=Perspective.choices)
+    state = serializers.ChoiceField(choices=State.choices)
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The transitions the caller may make now."
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "country",
+            "cycle",
+            "actor",
+            "framework",
+            "perspective",
+            "state",
+            "version",
+            "allowed_transitions",
+            "return_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_CHOICES))
+    )
+    def get_allowed_transitions(self, assessment) -> list[str]:
+        return allowed_transitions(self.context["request"].user, assessment)
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    answers = AnswerSerializer(many=True, read_only=True, source="answer_list")
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "answers"]
+
+
+class AssessmentFilter(filters.FilterSet):
+    country = CountryFilter(field_name="country")
+    cycle = CycleFilter(field_name="cycle")
+    state = filters.ChoiceFilter(choices=State.choices)
+    actor = CodeFilter(field_name="actor__code")
+    perspective = filters.ChoiceFilter(choices=Perspective.choices)
+
+    class Meta:
+        model = Assessment
+        fields = ["country", "cycle", "state", "actor", "perspective"]
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    cycle = StrictIntegerField(min_value=MIN_CYCLE, max_value=MAX_CYCLE)
+    perspective = serializers.ChoiceField(choices=Perspective.choices, default=Perspective.BOTH)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    indicator = StrictCharField(
+        max_length=20, validators=[INDICATOR_CODE], help_text="The indicator's code."
+    )
+    value = JSONNumberField(
+        required=False,
+        allow_null=True,
+        help_text="A JSON number or null (unanswered). Left out together with `na`: the "
+        "stored value is kept.",
+    )
+    na = StrictBooleanField(required=False, help_text="true: not applicable.")
+    evidence = StrictCharField(
+        required=False, allow_blank=True, max_length=20000, help_text="Left out: kept."
+    )
+    instruments = serializers.ListField(
+        child=StrictCharField(max_length=60, validators=[INSTRUMENT_CODE]),
+        required=False,
+        max_length=200,
+        help_text="Instrument codes; left out: kept.",
+    )
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    version = StrictIntegerField(
+        min_value=1, help_text="The assessment version the answers were read at."
+    )
+    answers = AnswerInputSerializer(many=True, max_length=1000)
+
+    def validate_answers(self, answers):
+        seen, twice = set(), set()
+        for answer in answers:
+            (twice if answer["indicator"] in seen else seen).add(answer["indicator"])
+        if twice:
+            raise serializers.ValidationError(
+                f"Each indicator once; repeated: {', '.join(sorted(twice))}."
+            )
+        return answers
+
+
+class AnswersSavedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    version = serializers.IntegerField(help_text="The new version, to send with the next save.")
+    changed = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the answers that changed."
+    )
+
+
+class TransitionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=State.choices)
+    version = serializers.IntegerField()
+    allowed_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=TRANSITION_CHOICES)
+    )
+
+
+class NoInputSerializer(serializers.Serializer):
+    pass
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=5000, help_text="Why; required.")
+
+
+class ReturnSerializer(ReasonSerializer):
+    indicators = serializers.DictField(
+        child=StrictCharField(max_length=5000),
+        required=False,
+        help_text="Indicator code → comment: return only these for correction.",
+    )
+
+
+def _refusal(exc: WorkflowError, status_code: int) -> APIError:
+    return APIError(exc.message, code=exc.code, status_code=status_code, details=exc.details)
