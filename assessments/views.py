@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.roles import principal_of
-from assessments import scoring, workbook
+from assessments import scoring
 from assessments.choices import EDITABLE_STATES, Action, State
-from assessments.exports import download
+from assessments.exchange import workbook
+from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import (
     AnswerSheet,
     NewAssessmentForm,
@@ -31,7 +32,6 @@ from assessments.forms import (
     ReturnForm,
     UploadForm,
 )
-from assessments.importer import ImportRejected, import_responses
 from assessments.models import Answer, Assessment, AssessmentScore, Indicator
 from assessments.selectors import get_visible_assessment, visible_assessments, visible_scores
 from assessments.services import (
@@ -48,6 +48,7 @@ from assessments.services import (
 from assessments.values import format_value
 from coherence.choices import Dimension, Link, Perspective, Role
 from coherence.models import Country
+from coherence.spreadsheets import download
 from instruments.selectors import instruments_for
 
 QUEUE_ROLES = (Role.REVIEWER, Role.ADMIN, Role.IMPORTER)

@@ -121,7 +121,7 @@ def clear_import_cycle() -> None:
 
 def import_csv(rows: int) -> list[dict]:
     from actors.models import Actor
-    from assessments.importer import import_responses
+    from assessments.exchange.importer import import_responses
 
     framework = FrameworkVersion.current()
     indicators = list(

@@ -6,12 +6,7 @@ import json
 
 from rest_framework.renderers import BaseRenderer
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A cell no spreadsheet runs as a formula (DESIGN §5)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from coherence.spreadsheets import neutralise
 
 
 def _flatten(row: dict) -> dict:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from assessments import services
-from assessments.importer import ImportRejected, import_responses
+from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.models import Answer, Assessment, TransitionLog
 from assessments.services import (
     AnswerInput,

@@ -7,7 +7,7 @@ import pytest
 
 from assessments import services
 from assessments.choices import State
-from assessments.importer import import_responses
+from assessments.exchange.importer import import_responses
 from assessments.models import (
     Answer,
     Assessment,

@@ -5,7 +5,7 @@ vertical coherence and a heatmap of countries × dimensions built from the store
 import pandas as pd
 import pytest
 
-from assessments import charts
+from assessments.dashboards import charts
 from tests.dashboards.conftest import figure, table_rows
 
 

@@ -5,7 +5,7 @@ empty state where there is nothing validated."""
 
 import pytest
 
-from assessments import charts
+from assessments.dashboards import charts
 from tests.dashboards.conftest import PHL_2026, figure, table_rows
 
 

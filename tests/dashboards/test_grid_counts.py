@@ -5,8 +5,8 @@ instruments, and compares two countries' grids."""
 import pytest
 
 from coherence.choices import Level, ToolKind
+from instruments.grid.charts import HOVER_LIMIT
 from instruments.models import Instrument
-from instruments.views import HOVER_LIMIT
 
 # code, tool type, levels, countries, areas
 OWN_INSTRUMENTS = [

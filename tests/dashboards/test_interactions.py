@@ -4,7 +4,7 @@ others — filtered by country and policy area."""
 
 import pytest
 
-from assessments import charts
+from assessments.dashboards import charts
 from instruments.models import Instrument, Interaction
 from tests.dashboards.conftest import figure, table_rows
 
@@ -124,7 +124,7 @@ def test_unknown_filters_are_a_400(reviewer_client, interactions, query):
 
 
 def test_the_matrix_keeps_the_most_connected_instruments(reviewer_client, interactions):
-    from assessments.dashboards import interaction_frame, matrix_instruments
+    from assessments.dashboards.interactions import interaction_frame, matrix_instruments
 
     frame = interaction_frame(None, None)
     # degrees in + out: AAA 5, BBB 4, CCC 4, DDD 3; ties by code

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from actors.models import Interest
-from assessments.dashboards import priority_collisions
+from assessments.dashboards.interests import priority_collisions
 from coherence.choices import AREA_CODES
 from tests.dashboards.conftest import figure, table_rows
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.importer import STATUSES, ImportRejected, import_responses
+from assessments.exchange.importer import STATUSES, ImportRejected, import_responses
 
 
 class Command(BaseCommand):

@@ -1,5 +1,7 @@
-"""CSV and XLSX exports. A cell that begins with =, +, - or @ is written so that no
-spreadsheet runs it as a formula (prefixed with a single quote, as OWASP advises)."""
+"""CSV and XLSX files for download, and the one spreadsheet-formula guard of every export
+(pages, the API's CSV, the XLSX template): a cell that begins with =, +, - or @ is written
+so that no spreadsheet runs it as a formula (prefixed with a single quote, as OWASP
+advises)."""
 
 import csv
 import io

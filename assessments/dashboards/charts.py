@@ -14,7 +14,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from coherence.choices import Dimension, Link
-from instruments.views import chart_config
+from instruments.grid.charts import chart_config
 
 SCORE_RANGE = [0, 100]
 DIVERGENCE_TOP = 15

@@ -1,0 +1,217 @@
+"""A country's dashboard: its stored consolidated scores, their history and where the
+ministries' views part."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from actors.roles import principal_of
+from assessments.dashboards import charts
+from assessments.dashboards.common import (
+    BadRequest,
+    area_names,
+    band_label,
+    dimension_labels,
+    link_labels,
+    page,
+    parse_cycle,
+    published,
+    visible_country,
+)
+from assessments.models import IndicatorConsolidation
+from assessments.selectors import visible_scores
+from coherence.choices import Dimension, Link
+from coherence.tables import bad_request, table
+
+SCORE_FIELDS = (
+    "cycle",
+    "overall",
+    "horizontal",
+    "vertical",
+    "band",
+    "divergence",
+    "assessments",
+    "areas",
+    "dimensions",
+    "links",
+    "stale",
+    "computed_at",
+    "framework__code",
+)
+
+
+def divergence_rows(country: str, cycle: int) -> list[dict]:
+    """Indicator by indicator, widest spread first, the question in the user's language."""
+    consolidations = (
+        IndicatorConsolidation.objects.filter(country_id=country, cycle=cycle)
+        .filter(spread__isnull=False)
+        .select_related("indicator")
+        .only(
+            "value",
+            "spread",
+            "n",
+            "indicator__code",
+            "indicator__rank",
+            "indicator__question_en",
+            "indicator__question_fr",
+            "indicator__question_es",
+        )
+        .order_by(F("spread").desc(), "indicator__rank", "indicator__code")
+    )
+    return [
+        {
+            "code": c.indicator.code,
+            "question": c.indicator.translated("question"),
+            "value": published(None if c.value is None else 100 * c.value),
+            "spread": published(c.spread),
+            "n": c.n,
+        }
+        for c in consolidations
+    ]
+
+
+def country_tables(score: dict, history: list[dict], spreads: list[dict], areas: dict) -> list:
+    dims, links = dimension_labels(), link_labels()
+    summary = [
+        ["overall", score["overall"]],
+        ["band", score["band"]],
+        ["horizontal", score["horizontal"]],
+        ["vertical", score["vertical"]],
+        ["divergence", score["divergence"]],
+        ["assessments", score["assessments"]],
+        ["framework", score["framework__code"]],
+    ]
+    by_dim = {d["code"]: d.get("score") for d in score["dimensions"]}
+    by_link = {d["code"]: d.get("score") for d in score["links"]}
+    area_rank = {code: i for i, code in enumerate(areas)}
+    stored_areas = sorted(score["areas"], key=lambda e: (area_rank.get(e["code"], 99), e["code"]))
+    return [
+        table(
+            "summary", _("Scores"), ["figure", "value"], summary, labels=[_("Figure"), _("Value")]
+        ),
+        table(
+            "dimensions",
+            _("Dimensions"),
+            ["dimension", "label", "score"],
+            [[c, dims[c], by_dim[c]] for c in Dimension.values if c in by_dim],
+            labels=[_("Code"), _("Dimension"), _("Score")],
+        ),
+        table(
+            "links",
+            _("Vertical links"),
+            ["link", "label", "score"],
+            [[c, links[c], by_link[c]] for c in Link.values if c in by_link],
+            labels=[_("Code"), _("Link"), _("Score")],
+        ),
+        table(
+            "areas",
+            _("Policy areas"),
+            ["area", "label", "score", "coverage"],
+            [
+                [e["code"], areas.get(e["code"], e["code"]), e.get("score"), e.get("coverage")]
+                for e in stored_areas
+            ],
+            labels=[_("Code"), _("Policy area"), _("Score"), _("Coverage (0–1)")],
+        ),
+        table(
+            "trend",
+            _("Trend across cycles"),
+            ["cycle", "overall", "horizontal", "vertical", "band", "divergence", "assessments"],
+            [
+                [
+                    h["cycle"],
+                    h["overall"],
+                    h["horizontal"],
+                    h["vertical"],
+                    h["band"],
+                    h["divergence"],
+                    h["assessments"],
+                ]
+                for h in history
+            ],
+            labels=[
+                _("Cycle"),
+                _("Overall"),
+                _("Horizontal"),
+                _("Vertical"),
+                _("Band"),
+                _("Divergence"),
+                _("Assessments"),
+            ],
+        ),
+        table(
+            "divergence",
+            _("Where the ministries' views part"),
+            ["indicator", "question", "value", "spread", "assessments"],
+            [[r["code"], r["question"], r["value"], r["spread"], r["n"]] for r in spreads],
+            labels=[
+                _("Indicator"),
+                _("Question"),
+                _("Consolidated (0–100)"),
+                _("Spread"),
+                _("Assessments"),
+            ],
+        ),
+    ]
+
+
+def country_charts(score: dict, history: list[dict], spreads: list[dict], areas: dict) -> dict:
+    series = {"overall": _("Overall"), "horizontal": _("Horizontal"), "vertical": _("Vertical")}
+    return {
+        "summary": charts.summary_chart(
+            score, labels=series, title=_("Overall, horizontal, vertical")
+        ),
+        "dimensions": charts.dimensions_chart(score["dimensions"], title=_("The five dimensions")),
+        "links": charts.links_chart(score["links"], title=_("Vertical coherence by link")),
+        "areas": charts.areas_chart(
+            score["areas"], order=list(areas), labels=areas, title=_("Policy areas")
+        ),
+        "trend": charts.trend_chart(history, labels=series, title=_("Across cycles")),
+        "divergence": charts.divergence_chart(
+            spreads, title=_("Widest divergence between ministries")
+        ),
+    }
+
+
+@login_required
+def country(request, iso3: str):
+    """One country's consolidated scores in a cycle (the latest by default)."""
+    country = visible_country(request, iso3)
+    try:
+        cycle = parse_cycle(request.GET)
+    except BadRequest as problem:
+        return bad_request(request, str(problem))
+    history = list(
+        visible_scores(request.user)
+        .filter(country_id=country.iso3)
+        .order_by("cycle")
+        .values(*SCORE_FIELDS)
+    )
+    cycles = [h["cycle"] for h in history]
+    context = {"country": country, "cycles": cycles, "cycle": cycle}
+    if cycle is None and cycles:
+        cycle = cycles[-1]
+    score = next((h for h in history if h["cycle"] == cycle), None)
+    filename = f"country-{country.iso3}"
+    if score is None:
+        context["cycle"] = cycle
+        if "export" in request.GET:
+            return bad_request(request, _("There are no validated scores to export."))
+        return render(
+            request, "dashboards/country.html", {**context, "principal": principal_of(request.user)}
+        )
+    areas = area_names()
+    spreads = divergence_rows(country.iso3, cycle)
+    tables = country_tables(score, history, spreads, areas)
+    context.update(
+        {
+            "cycle": cycle,
+            "score": score,
+            "band_label": band_label(score["band"]),
+            "charts": None
+            if "export" in request.GET
+            else country_charts(score, history, spreads, areas),
+        }
+    )
+    return page(request, "dashboards/country.html", context, tables, f"{filename}-{cycle}")

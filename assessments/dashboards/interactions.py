@@ -1,0 +1,192 @@
+"""Instrument interactions: the matrix of the most connected instruments, reinforcers and
+incoherences."""
+
+import pandas as pd
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+
+from assessments.dashboards import charts
+from assessments.dashboards.common import area_names, page
+from coherence.models import Country
+from coherence.tables import bad_request, table
+from instruments.grid.filters import BadFilter, parse_area, parse_country
+from instruments.models import Instrument, Interaction
+from instruments.selectors import instruments_for
+
+MATRIX_SIZE = 40  # instruments in the interaction matrix: the most connected
+INCOHERENCE_LIMIT = 100  # rows of the incoherence list on the page (exports have all)
+REINFORCER_LIMIT = 50
+
+
+def interaction_set(country: str | None, area: str | None):
+    """Interactions between instruments of the filtered catalogue (both ends in it).
+    The target is checked with EXISTS rather than a second IN: with two IN lists on the
+    (source, target) index SQLite walks their cross product."""
+    queryset = Interaction.objects.all()
+    if country or area:
+        chosen = instruments_for(country=country, area=area)
+        queryset = queryset.filter(source_id__in=chosen.values("id")).filter(
+            Exists(chosen.filter(pk=OuterRef("target_id")))
+        )
+    return queryset
+
+
+INTERACTION_COLUMNS = ["id", "source", "target", "score"]
+NAME_LOOKUP_LIMIT = 900  # beyond this many codes, read every name rather than a long IN
+
+
+def interaction_frame(country: str | None, area: str | None) -> pd.DataFrame:
+    """The filtered interactions — id, codes, score — in one query: every figure of the
+    page is aggregated from it (the filter subqueries run once, not once a figure)."""
+    rows = (
+        interaction_set(country, area)
+        .order_by()
+        .values_list("id", "source__code", "target__code", "score")
+    )
+    return pd.DataFrame.from_records(list(rows), columns=INTERACTION_COLUMNS)
+
+
+def instrument_names(codes: set[str]) -> dict[str, str]:
+    """code -> name for the instruments a page lists, in one query."""
+    instruments = Instrument.objects.order_by()
+    if len(codes) <= NAME_LOOKUP_LIMIT:
+        instruments = instruments.filter(code__in=codes)
+    return dict(instruments.values_list("code", "name"))
+
+
+def matrix_instruments(frame: pd.DataFrame, size: int = MATRIX_SIZE) -> list[str]:
+    """The `size` most connected instruments (interactions in and out; ties by code),
+    sorted by code."""
+    ends = pd.concat([frame["source"], frame["target"]], ignore_index=True)
+    degree = ends.value_counts().rename_axis("code").reset_index(name="n")
+    ranked = degree.sort_values(["n", "code"], ascending=[False, True]).head(size)
+    return sorted(ranked["code"])
+
+
+def reinforcers_of(frame: pd.DataFrame) -> list[tuple[str, int]]:
+    """(code, how many instruments it affects with +2 or +3), most first."""
+    counts = frame.loc[frame["score"] >= 2, "source"].value_counts()
+    return sorted(((code, int(n)) for code, n in counts.items()), key=lambda r: (-r[1], r[0]))
+
+
+def incoherences_of(
+    frame: pd.DataFrame, country: str | None, area: str | None, limit: int | None
+) -> pd.DataFrame:
+    """Incoherences (−2, −3), worst first, with their rationale: read for the listed
+    ones only on the page, for all in one query when exporting."""
+    bad = frame[frame["score"] <= -2].sort_values(["score", "source", "target"])
+    if limit is not None:
+        bad = bad.head(limit)
+        rationale = Interaction.objects.filter(id__in=[int(i) for i in bad["id"]])
+    else:
+        rationale = interaction_set(country, area).filter(score__lte=-2)
+    texts = dict(rationale.order_by().values_list("id", "rationale"))
+    return bad.assign(rationale=[texts.get(int(pk), "") for pk in bad["id"]])
+
+
+def matrix_cell(score: int | None) -> tuple[str, str]:
+    """(class, text) of a cell of the page's matrix table."""
+    if score is None:
+        return "none", ""
+    kind = "incoherent" if score <= -2 else "reinforcing" if score >= 2 else "weak"
+    return kind, f"{score:+d}" if score else "0"
+
+
+def matrix_table_rows(codes: list[str], position: dict) -> str:
+    """The body of the page's matrix table, escaped, built in one pass: at 40 × 40 cells a
+    template loop costs more than the rest of the page."""
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row">{}</th>{}</tr>',
+        (
+            (
+                source,
+                format_html_join(
+                    "",
+                    '<td class="{}">{}</td>',
+                    (matrix_cell(position.get((source, target))) for target in codes),
+                ),
+            )
+            for source in codes
+        ),
+    )
+
+
+@login_required
+def interactions(request):
+    """The directed interaction matrix, the incoherences and the strongest reinforcers."""
+    try:
+        country = parse_country(request.GET)
+        area = parse_area(request.GET)
+    except BadFilter as problem:
+        return bad_request(request, str(problem))
+    exporting = "export" in request.GET
+    frame = interaction_frame(country, area)
+    codes = matrix_instruments(frame)
+    shown = frame[frame["source"].isin(codes) & frame["target"].isin(codes)]
+    pairs = [
+        (s, t, int(v))
+        for s, t, v in shown.sort_values(["source", "target"])[
+            ["source", "target", "score"]
+        ].itertuples(index=False)
+    ]
+    incoherence_total = int((frame["score"] <= -2).sum())
+    bad = incoherences_of(frame, country, area, None if exporting else INCOHERENCE_LIMIT)
+    reinforcers = reinforcers_of(frame)
+    if not exporting:
+        reinforcers = reinforcers[:REINFORCER_LIMIT]
+    names = instrument_names({*bad["source"], *bad["target"], *(code for code, _n in reinforcers)})
+    incoherences = [
+        [source, names.get(source, ""), target, names.get(target, ""), int(score), rationale]
+        for _pk, source, target, score, rationale in bad.itertuples(index=False)
+    ]
+    reinforcers = [(code, names.get(code, ""), n) for code, n in reinforcers]
+    total = len(frame)
+    tables = [
+        table(
+            "matrix",
+            _("Interactions in the matrix"),
+            ["source", "target", "score"],
+            [list(p) for p in pairs],
+            labels=[_("Acts"), _("Affected"), _("Score")],
+        ),
+        table(
+            "incoherences",
+            _("Incoherences (−2 or −3)"),
+            ["source", "source_name", "target", "target_name", "score", "rationale"],
+            incoherences,
+            labels=[_("Acts"), _("Name"), _("Affected"), _("Name"), _("Score"), _("Rationale")],
+        ),
+        table(
+            "reinforcers",
+            _("Instruments that reinforce the most others"),
+            ["instrument", "name", "reinforces"],
+            [list(r) for r in reinforcers],
+            labels=[_("Instrument"), _("Name"), _("Reinforces (+2/+3)")],
+        ),
+    ]
+    position = {(s, t): v for s, t, v in pairs}
+    context = {
+        "filters": {"country": country, "area": area},
+        "countries": list(Country.objects.values_list("iso3", "name")),
+        "areas": list(area_names().items()),
+        "total": total,
+        "incoherence_total": incoherence_total,
+        "incoherence_limit": INCOHERENCE_LIMIT,
+        "matrix_codes": codes,
+        "matrix_rows": matrix_table_rows(codes, position),
+    }
+    if not exporting:
+        context["charts"] = {
+            "matrix": charts.interaction_matrix(
+                codes, pairs, title=_("How each instrument (row) affects the others (columns)")
+            ),
+            "reinforcers": charts.reinforcers_chart(
+                [(code, n) for code, _name, n in reinforcers],
+                title=_("Instruments that reinforce the most others"),
+            ),
+        }
+    suffix = "-".join(v for v in (country, area) if v) or "all"
+    return page(request, "dashboards/interactions.html", context, tables, f"interactions-{suffix}")

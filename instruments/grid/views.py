@@ -1,0 +1,158 @@
+"""The grid's pages: the grid, one cell's instruments, two countries' grids compared."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from actors.roles import principal_of
+from coherence.choices import Level, ToolKind
+from coherence.models import Country, GovernanceLevel, PolicyArea
+from coherence.tables import bad_request
+from instruments.grid.charts import cell_index, grid_figure, grid_matrix, level_labels, tool_labels
+from instruments.grid.filters import (
+    BadFilter,
+    GridFilters,
+    parse_cell,
+    parse_compare,
+    parse_grid_filters,
+)
+from instruments.grid.tables import cell_instruments, compare_rows
+from instruments.selectors import grid, instruments_for
+
+CELL_PAGE_SIZE = 100
+
+
+def _options() -> dict:
+    return {
+        "countries": list(Country.objects.values_list("iso3", "name")),
+        "areas": [(a.code, a.translated("name")) for a in PolicyArea.objects.all()],
+        "levels": list(Level.choices),
+    }
+
+
+def _export_redirect(request, name: str):
+    return redirect(f"{reverse(name)}?{request.GET.urlencode()}")
+
+
+def _export_links(request, name: str) -> dict:
+    params = request.GET.copy()
+    params.pop("export", None)
+    base = reverse(name)
+    return {
+        "csv_url": f"{base}?{urlencode({**params.dict(), 'export': 'csv'})}",
+        "xlsx_url": f"{base}?{urlencode({**params.dict(), 'export': 'xlsx'})}",
+    }
+
+
+@login_required
+def grid_page(request):
+    """The Annex B grid as a heatmap of counts, with its table below."""
+    if request.GET.get("export"):
+        return _export_redirect(request, "dashboards:grid_export")
+    try:
+        filters = parse_grid_filters(request.GET)
+    except BadFilter as problem:
+        return bad_request(request, str(problem))
+    cells = grid(**vars(filters))
+    levels = filters.levels
+    cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
+    figure = grid_figure(cells, levels=levels, title=_("Instruments by level and tool type"))
+    total = instruments_for(**vars(filters)).count()
+    return render(
+        request,
+        "grid/grid.html",
+        {
+            "principal": principal_of(request.user),
+            "filters": filters,
+            "figure": figure,
+            "matrix": grid_matrix(cells, levels, cell_url),
+            "tools": list(ToolKind.choices),
+            "gaps": sum(1 for row in figure["data"][0]["z"] for n in row if not n),
+            "total": total,
+            "cell_url": cell_url,
+            **_options(),
+            **_export_links(request, "dashboards:grid_export"),
+        },
+    )
+
+
+@login_required
+def cell_page(request):
+    """Every instrument of one cell, a page at a time."""
+    if request.GET.get("export"):
+        return _export_redirect(request, "dashboards:grid_cell_export")
+    try:
+        filters, level, tool_type = parse_cell(request.GET)
+    except BadFilter as problem:
+        return bad_request(request, str(problem))
+    instruments = cell_instruments(filters, tool_type).prefetch_related(
+        Prefetch("levels", queryset=GovernanceLevel.objects.order_by("rank")),
+        Prefetch("countries", queryset=Country.objects.only("iso3")),
+    )
+    page = Paginator(instruments, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    unfiltered_by_level = GridFilters(filters.country, filters.area)
+    return render(
+        request,
+        "grid/cell.html",
+        {
+            "principal": principal_of(request.user),
+            "filters": filters,
+            "level_label": level_labels()[level],
+            "tool_label": tool_labels()[tool_type],
+            "page_obj": page,
+            "query": params.urlencode(),
+            "back": f"{reverse('grid:grid')}?{urlencode(unfiltered_by_level.params())}",
+            **_export_links(request, "dashboards:grid_cell_export"),
+        },
+    )
+
+
+@login_required
+def compare_page(request):
+    """Two countries' grids side by side: where one has tools and the other none."""
+    if request.GET.get("export"):
+        return _export_redirect(request, "dashboards:grid_compare_export")
+    try:
+        fa, fb, a, b = parse_compare(request.GET)
+    except BadFilter as problem:
+        return bad_request(request, str(problem))
+    context = {
+        "principal": principal_of(request.user),
+        "a": a,
+        "b": b,
+        "filters": fa,
+        **_options(),
+    }
+    if a and b:
+        cells_a, cells_b = grid(**vars(fa)), grid(**vars(fb))
+        levels = fa.levels
+        ia, ib = cell_index(cells_a), cell_index(cells_b)
+        top = max(c["count"] for c in cells_a + cells_b)
+        note_a = {k: _("%(c)s: %(n)d") % {"c": b, "n": ib[k]["count"]} for k in ia}
+        note_b = {k: _("%(c)s: %(n)d") % {"c": a, "n": ia[k]["count"]} for k in ib}
+        rows = compare_rows(cells_a, cells_b, levels, a, b)
+        lv_labels, tt_labels = level_labels(), tool_labels()
+        shown = [
+            {"level": lv_labels[r[0]], "tool_type": tt_labels[r[1]], "a": r[2], "b": r[3]}
+            for r in rows
+        ]
+        context.update(
+            {
+                "figure_a": grid_figure(cells_a, levels=levels, zmax=top, note=note_a),
+                "figure_b": grid_figure(cells_b, levels=levels, zmax=top, note=note_b),
+                "cell_url_a": f"{reverse('grid:cell')}?{urlencode(fa.params())}",
+                "cell_url_b": f"{reverse('grid:cell')}?{urlencode(fb.params())}",
+                "rows": shown,
+                "only_a": [r for r in shown if r["a"] and not r["b"]],
+                "only_b": [r for r in shown if r["b"] and not r["a"]],
+                **_export_links(request, "dashboards:grid_compare_export"),
+            }
+        )
+    return render(request, "grid/compare.html", context)
