@@ -21,17 +21,11 @@ from django.views.decorators.http import require_POST
 from actors.models import Actor
 from actors.roles import principal_of
 from assessments import scoring
+from assessments.answer_sheet import AnswerSheet
 from assessments.choices import EDITABLE_STATES, Action, State
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
-from assessments.forms import (
-    AnswerSheet,
-    NewAssessmentForm,
-    QueueFilterForm,
-    ReasonForm,
-    ReturnForm,
-    UploadForm,
-)
+from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
 from assessments.models import Answer, Assessment, AssessmentScore, Indicator
 from assessments.selectors import get_visible_assessment, visible_assessments, visible_scores
 from assessments.services import (
