@@ -1,0 +1,1 @@
+"""Stakeholders, their interests, and users' memberships and roles."""

@@ -1,0 +1,1 @@
+"""The framework, assessments and answers, the workflow, scoring, import/export, dashboards."""

@@ -1,0 +1,1 @@
+"""make bench: speed figures measured as ratios against a baseline in the same run."""

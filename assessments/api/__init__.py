@@ -1,3 +1,1 @@
-"""The API of the framework, assessments and scores (DESIGN §6, §7): views parse, scope
-through `assessments.selectors` and hand every write to `assessments.services`.
-"""
+"""The API of the framework, assessments and consolidated scores (DESIGN §6, §7)."""

@@ -1,2 +1,1 @@
-"""Data in and out as files: the response importer (CSV, XLSX) and the XLSX template of
-an assessment (DESIGN §5)."""
+"""Data in and out as files: the response importer (CSV, XLSX) and an assessment's XLSX template."""
