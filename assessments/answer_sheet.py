@@ -330,12 +330,13 @@ class AnswerSheet:
     def is_valid(self) -> bool:
         return not self.errors and not self.general_errors
 
-    def refuse(self, details: dict) -> None:
-        """Place a service's refusal (code → reason) beside its blocks."""
-        for code, reason in details.items():
+    def refuse(self, reasons: dict) -> None:
+        """Place the reasons of answers refused (indicator code → reason) beside their
+        blocks; those of indicators not on the page above them all."""
+        for code, reason in reasons.items():
             if code in self.blocks:
                 self.errors[code] = self.blocks[code].error = str(reason)
-            elif code not in ("state", "role"):
+            else:
                 self.general_errors.append(f"{code}: {reason}")
 
     def show_conflict(self, changed: dict) -> None:
