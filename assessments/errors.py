@@ -1,6 +1,7 @@
 """The refusals of assessments' services, each of one kind (coherence.errors: not found,
 forbidden, wrong state, stale, invalid) and one family, whose `code` the API reports:
-`transition_refused`, `invalid_answers`, `conflict`, or `refused` for the rest.
+`transition_refused`, `invalid_answers`, `conflict`, `not_found`, or `refused` for the
+rest.
 
 The kind decides the API's status (in coherence.api.errors, the one handler) and how a
 page shows the refusal (assessments.views._refused); the family is what a caller catches.
@@ -22,6 +23,8 @@ class WorkflowError(Refusal):
 
 class AssessmentGone(WorkflowError, NotFound):
     """An assessment deleted since the caller read it."""
+
+    code = "not_found"
 
 
 class AssessmentExists(WorkflowError, WrongState):
