@@ -4,7 +4,8 @@ forbidden, wrong state, stale, invalid) and one family, whose `code` the API rep
 rest.
 
 The kind decides the API's status (in coherence.api.errors, the one handler) and how a
-page shows the refusal (assessments.views._refused); the family is what a caller catches.
+page shows it (assessments.views._page_status and _refused); the family is what a caller
+catches.
 """
 
 from coherence.errors import Forbidden, Invalid, NotFound, Refusal, Stale, WrongState
