@@ -6,7 +6,6 @@ transaction, so running it twice gives the same scores.
 """
 
 import gc
-import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -15,7 +14,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments import pgbinary, scoring
+from assessments import scoring
 from assessments.choices import State
 from assessments.generation import scores_changed
 from assessments.models import (
@@ -27,6 +26,7 @@ from assessments.models import (
     Indicator,
     IndicatorConsolidation,
 )
+from assessments.pg import scores as pg_scores
 
 INDICATOR_COLUMNS = [
     "id",
@@ -57,29 +57,10 @@ def indicator_frame(framework_id: int) -> pd.DataFrame:
 
 
 def _query_frame(sql: str, params: list, columns: list[str]) -> pd.DataFrame:
-    """Run a SELECT into a DataFrame. On PostgreSQL the rows come back as one CSV text
-    built by the server (string_agg), parsed by pandas in one go: at half a million
-    answers that is several times faster than fetching rows, or COPY's row-by-row stream.
-    Values are ids, codes, numbers and booleans — never text with commas."""
+    """Run a SELECT into a DataFrame; on PostgreSQL as one text the server builds
+    (assessments.pg.scores.query_frame)."""
     if connection.vendor == "postgresql":
-        names = [f"c{i}" for i in range(len(columns))]
-        fields = ", ".join(f"coalesce({n}::text, '')" for n in names)
-        wrapped = (
-            f"SELECT string_agg(concat_ws(',', {fields}), E'\\n') "  # noqa: S608
-            f"FROM ({sql}) AS q({', '.join(names)})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(wrapped, params)
-            text = cursor.fetchone()[0]
-        if not text:
-            return pd.DataFrame(columns=columns)
-        return pd.read_csv(
-            io.StringIO(text),
-            names=columns,
-            header=None,
-            keep_default_na=False,
-            na_values={c: [""] for c in columns},
-        )
+        return pg_scores.query_frame(sql, params, columns)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
@@ -87,18 +68,10 @@ def _query_frame(sql: str, params: list, columns: list[str]) -> pd.DataFrame:
 
 def _answer_frame(source: str, params: list) -> pd.DataFrame:
     """assessment_id, indicator_id, raw and na of the answers `source` (FROM … WHERE …)
-    selects. On PostgreSQL as four binary strings: at half a million answers, a quarter
-    faster than the text of `_query_frame`."""
+    selects; on PostgreSQL as binary strings (assessments.pg.scores.answer_frame)."""
     columns = ["assessment_id", "indicator_id", "raw", "na"]
     if connection.vendor == "postgresql":
-        arrays = pgbinary.read_columns(
-            connection,
-            "SELECT ans.assessment_id, ans.indicator_id, "  # noqa: S608
-            f"coalesce(ans.value, 'NaN'::float8), ans.na {source}",
-            params,
-            ["int8", "int8", "float8", "bool"],
-        )
-        return pd.DataFrame(dict(zip(columns, arrays, strict=True)))
+        return pg_scores.answer_frame(source, params, columns)
     return _query_frame(
         f"SELECT ans.assessment_id, ans.indicator_id, ans.value, ans.na {source}",  # noqa: S608
         params,
@@ -237,23 +210,11 @@ def _write_consolidations(frame: pd.DataFrame, indicators: pd.DataFrame) -> None
 
 def _insert(model, columns: dict) -> None:
     """Bulk insert whole columns (column name → values; None, or NaN for a float, is
-    NULL). On PostgreSQL with one binary COPY built from the columns at once, each in the
-    binary form of its field's database type: 100,000+ rows without a Python call per
-    row, and no float formatted as text and parsed back."""
-    fields = {field.column: field for field in model._meta.concrete_fields}
+    NULL); on PostgreSQL with one binary COPY (assessments.pg.scores.insert)."""
     if connection.vendor == "postgresql":
-        kinds = [pgbinary.kind_of(fields[name].db_type(connection)) for name in columns]
-        stream = pgbinary.body(list(zip(kinds, columns.values(), strict=True)))
-        statement = (
-            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT binary)"
-        )
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,  # a failure is a django.db error, as a query's
-            cursor.cursor.copy(statement) as copy,
-        ):
-            copy.write(stream)
+        pg_scores.insert(model, columns)
         return
+    fields = {field.column: field for field in model._meta.concrete_fields}
     attnames = [fields[name].attname for name in columns]
     rows = zip(*(_native(values) for values in columns.values()), strict=True)
     model.objects.bulk_create(
@@ -346,17 +307,11 @@ def _score_columns(payloads: list[dict], framework_id: int) -> dict:
 
 
 def _empty_score_tables() -> None:
-    """Empty the three score tables inside the recompute's transaction. On PostgreSQL with
-    TRUNCATE (transactional there): the new rows then go into clean tables and indexes,
-    more than twice as fast as after a DELETE. Readers wait for the commit (seconds) and
-    never see the tables empty."""
+    """Empty the three score tables inside the recompute's transaction; on PostgreSQL with
+    TRUNCATE (assessments.pg.scores.truncate)."""
     models = (AssessmentScore, ConsolidatedScore, IndicatorConsolidation)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Deferred foreign-key checks of rows written earlier in this transaction must
-            # run first: PostgreSQL refuses to TRUNCATE a table with pending trigger events.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in models))
+        pg_scores.truncate(models)
         return
     for model in models:
         model.objects.all().delete()

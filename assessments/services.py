@@ -10,7 +10,6 @@ functions are one-item calls of these, so every rule is written once.
 """
 
 import enum
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,6 +27,25 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from actors.models import Actor, Membership
 from actors.roles import Principal, principal_of
 from assessments.choices import EDITABLE_STATES, Action, State
+from assessments.errors import (
+    ActorWithoutCountry,
+    AnswersForbidden,
+    AnswersInvalid,
+    AnswersLocked,
+    AnswersRefused,
+    AssessmentExists,
+    AssessmentGone,
+    Conflict,
+    NoFramework,
+    NotReturnable,
+    ReasonRequired,
+    TransitionForbidden,
+    TransitionRaced,
+    TransitionRefused,
+    TransitionWrongState,
+    UnknownPerspective,
+    WorkflowError,
+)
 from assessments.generation import scores_changed
 from assessments.models import (
     Answer,
@@ -38,42 +56,12 @@ from assessments.models import (
     Indicator,
     TransitionLog,
 )
+from assessments.pg import answers as pg_answers
 from assessments.values import check_value
 from coherence.choices import Perspective, Role
 from coherence.models import Country
 
 log = logging.getLogger(__name__)
-
-
-class WorkflowError(Exception):
-    """A refused write; `message` says why and what would allow it. Refused by a batch
-    function (create_assessments, save_answers_many, transition_many), `index` is the
-    position of the item refused."""
-
-    code = "refused"
-    index: int | None = None
-
-    def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
-
-
-class TransitionRefused(WorkflowError):
-    code = "transition_refused"
-
-
-class AnswersRefused(WorkflowError):
-    """Answers that cannot be saved; `details` maps indicator codes to reasons."""
-
-    code = "invalid_answers"
-
-
-class Conflict(WorkflowError):
-    """Someone saved the assessment since the caller read it. `details` holds the current
-    version and the answers changed since the caller's version, so nothing is lost."""
-
-    code = "conflict"
 
 
 # --- The one table of allowed transitions --------------------------------------------
@@ -138,16 +126,16 @@ def allowed_transitions(user, assessment: Assessment) -> list[str]:
 def _check_transition(principal, action, assessment, reason) -> Rule:
     rule = TRANSITIONS[action]
     if assessment.state not in rule.sources:
-        raise TransitionRefused(
+        raise TransitionWrongState(
             _("Cannot %(action)s an assessment that is %(state)s: only from %(sources)s.")
             % {"action": action, "state": assessment.state, "sources": " or ".join(rule.sources)},
             {"state": assessment.state, "allowed_from": list(rule.sources)},
         )
     refusal = _role_refusal(principal, action, assessment)
     if refusal:
-        raise TransitionRefused(refusal, {"role": principal.role})
+        raise TransitionForbidden(refusal, {"role": principal.role})
     if rule.reason_required and not (reason or "").strip():
-        raise TransitionRefused(
+        raise ReasonRequired(
             _("A reason is required to %(action)s an assessment.") % {"action": action},
             {"reason": _("This field is required.")},
         )
@@ -205,7 +193,7 @@ def transition_many(
             state=rule.target, version=F("version") + 1, return_reason=return_reason, updated_at=now
         )
         if moved != len(ids):  # the rows are locked: only a broken lock gets here
-            raise TransitionRefused(_("The assessment changed meanwhile; try again."))
+            raise TransitionRaced(_("The assessment changed meanwhile; try again."))
         sources = {}
         for current in moving:
             sources[current.pk] = current.state
@@ -254,7 +242,7 @@ def _flag_for_correction(assessment, indicators: Mapping[str, str], by) -> dict[
         elif not (comment or "").strip():
             errors[code] = _("Each returned indicator needs a comment.")
     if errors:
-        raise TransitionRefused(_("Some indicators cannot be returned."), errors)
+        raise NotReturnable(_("Some indicators cannot be returned."), errors)
     existing = {a.indicator.code: a for a in assessment.answers.select_related("indicator")}
     to_update, to_create = [], []
     for code, comment in indicators.items():
@@ -331,7 +319,7 @@ def framework_for(country_id: str, cycle: int) -> FrameworkVersion:
     a new (country, cycle) uses the current published version."""
     framework = _frameworks_for([(country_id, cycle)]).get((country_id, cycle))
     if framework is None:
-        raise WorkflowError(_("No framework version is published yet."))
+        raise NoFramework(_("No framework version is published yet."))
     return framework
 
 
@@ -384,7 +372,7 @@ def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment
         if (country_id, cycle, spec.actor.pk) in taken:
             raise _at(
                 index,
-                WorkflowError(
+                AssessmentExists(
                     _("%(a)s already has an assessment of %(c)s for %(y)s.")
                     % {"a": spec.actor.code, "c": country_id, "y": cycle}
                 ),
@@ -396,7 +384,7 @@ def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment
         for index, (country_id, cycle, spec) in enumerate(keys):
             framework = frameworks.get((country_id, cycle))
             if framework is None:
-                raise _at(index, WorkflowError(_("No framework version is published yet.")))
+                raise _at(index, NoFramework(_("No framework version is published yet.")))
             assessment = Assessment(
                 country_id=country_id,
                 cycle=cycle,
@@ -415,7 +403,7 @@ def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment
             Assessment.objects.bulk_create(assessments)
         except IntegrityError:  # leaving this atomic block with an error rolls it back
             # Someone created the same assessment between the check above and this insert.
-            raise WorkflowError(
+            raise AssessmentExists(
                 _("This actor already has an assessment of its country for that cycle.")
             ) from None
         AssessmentScore.objects.bulk_create(
@@ -428,15 +416,15 @@ def create_assessments(specs: Sequence[NewAssessment], *, by) -> list[Assessment
 def _check_new_assessment(principal: Principal, spec: NewAssessment, country_id: str) -> None:
     actor = spec.actor
     if principal.role == Role.FOCAL_POINT and principal.actor_id != actor.pk:
-        raise TransitionRefused(_("A focal point starts assessments of its own actor only."))
+        raise TransitionForbidden(_("A focal point starts assessments of its own actor only."))
     if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER, Role.ADMIN):
-        raise TransitionRefused(_("Only a focal point may start an assessment."))
+        raise TransitionForbidden(_("Only a focal point may start an assessment."))
     if actor.country_id is None or actor.country_id != country_id:
-        raise WorkflowError(
+        raise ActorWithoutCountry(
             _("The actor %(a)s is not of country %(c)s.") % {"a": actor.code, "c": country_id}
         )
     if spec.perspective not in Perspective.values:
-        raise WorkflowError(_("Unknown perspective %(p)s.") % {"p": spec.perspective})
+        raise UnknownPerspective(_("Unknown perspective %(p)s.") % {"p": spec.perspective})
 
 
 class Keep(enum.Enum):
@@ -641,9 +629,9 @@ def _check_save(principal: Principal, assessment: Assessment, version: int) -> N
     if principal.role not in (Role.FOCAL_POINT, Role.IMPORTER) or (
         principal.role == Role.FOCAL_POINT and principal.actor_id != assessment.actor_id
     ):
-        raise AnswersRefused(_("Only the assessment's own focal point may change answers."))
+        raise AnswersForbidden(_("Only the assessment's own focal point may change answers."))
     if assessment.state not in EDITABLE_STATES:
-        raise AnswersRefused(
+        raise AnswersLocked(
             _("The assessment is %(state)s: answers are locked until it is returned.")
             % {"state": assessment.state},
             {"state": assessment.state},
@@ -701,7 +689,7 @@ def _check_answers(
         if missing:
             errors.setdefault(code, _("Unknown instruments: %(c)s") % {"c": ", ".join(missing)})
     if errors:
-        raise AnswersRefused(_("Some answers cannot be saved."), errors)
+        raise AnswersInvalid(_("Some answers cannot be saved."), errors)
 
 
 def _known_instruments(answer_sets: Iterable[Mapping[str, AnswerInput]]) -> set[str]:
@@ -718,7 +706,9 @@ def _write_answers(created: list[dict], changed: list[dict], *, by, at) -> None:
     as simple_history's own bulk writes do: the row as stored, "+" for new, "~" for
     changed, by `by` at `at`, no change reason."""
     if connection.vendor == "postgresql":
-        _write_answers_postgresql(created, changed, by=by, at=at)
+        pg_answers.write_answers(
+            created, changed, by=by, at=at, columns=ANSWER_FIELDS, changing=_CHANGING
+        )
         return
     # SQLite (3.35+) returns the new ids, as PostgreSQL would.
     objs = Answer.objects.bulk_create(Answer(**a) for a in created)
@@ -740,49 +730,6 @@ def _write_answers(created: list[dict], changed: list[dict], *, by, at) -> None:
         ),
         batch_size=500,
     )
-
-
-def _write_answers_postgresql(created: list[dict], changed: list[dict], *, by, at) -> None:
-    """Stage the rows in a temporary table with one COPY, then move them into the answers
-    and, as stored there, into their history with one statement for the new and one for
-    the changed: no Python per row but the COPY's."""
-    quote = connection.ops.quote_name
-    answers, history = (quote(m._meta.db_table) for m in (Answer, Answer.history.model))
-    fields = ", ".join(ANSWER_FIELDS)
-    to_history = (
-        f"INSERT INTO {history} ({fields}, history_date, history_change_reason, "  # noqa: S608
-        "history_type, history_user_id) "
-        f"SELECT {fields}, %s, NULL, %s, %s FROM written"
-    )
-    instruments = ANSWER_FIELDS.index("instruments")
-    with connection.cursor() as cursor:
-        # Emptied at every commit; truncated here for a second batch in one transaction.
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS answers_to_write ON COMMIT DELETE ROWS "  # noqa: S608
-            f"AS SELECT {fields} FROM {answers} WITH NO DATA"
-        )
-        cursor.execute("TRUNCATE answers_to_write")
-        with cursor.cursor.copy(f"COPY answers_to_write ({fields}) FROM STDIN") as copy:
-            for answer in (*created, *changed):
-                row = [answer[f] for f in ANSWER_FIELDS]
-                row[instruments] = json.dumps(row[instruments]) if row[instruments] else "[]"
-                copy.write_row(row)
-        if created:
-            new_fields = ", ".join(f for f in ANSWER_FIELDS if f != "id")
-            cursor.execute(
-                f"WITH written AS (INSERT INTO {answers} ({new_fields}) "  # noqa: S608
-                f"SELECT {new_fields} FROM answers_to_write WHERE id IS NULL "
-                f"RETURNING {fields}) {to_history}",
-                [at, "+", by.pk],
-            )
-        if changed:
-            cursor.execute(
-                f"WITH written AS (UPDATE {answers} AS a SET "  # noqa: S608
-                f"{', '.join(f'{f} = s.{f}' for f in _CHANGING)} "
-                "FROM answers_to_write AS s WHERE a.id = s.id "
-                f"RETURNING {', '.join(f'a.{f}' for f in ANSWER_FIELDS)}) {to_history}",
-                [at, "~", by.pk],
-            )
 
 
 # --- Batches: locks and refusals --------------------------------------------------------
@@ -807,7 +754,7 @@ def _locked(ids: list[int], *related: str) -> dict[int, Assessment]:
     locked = {a.pk: a for a in rows}
     if len(locked) != len(ids):
         gone = ", ".join(str(pk) for pk in ids if pk not in locked)
-        raise Assessment.DoesNotExist(f"No assessment {gone}.")
+        raise AssessmentGone(_("No assessment %(ids)s.") % {"ids": gone})
     return locked
 
 

@@ -23,6 +23,7 @@ from actors.roles import principal_of
 from assessments import scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import EDITABLE_STATES, Action, State
+from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
@@ -30,9 +31,6 @@ from assessments.models import Answer, Assessment, AssessmentScore, Indicator
 from assessments.selectors import get_visible_assessment, visible_assessments, visible_scores
 from assessments.services import (
     TRANSITION_FUNCTIONS,
-    AnswersRefused,
-    Conflict,
-    WorkflowError,
     allowed_transitions,
     answers_snapshot,
     create_assessment,
@@ -41,6 +39,7 @@ from assessments.services import (
 )
 from assessments.values import format_value
 from coherence.choices import Dimension, Link, Perspective, Role
+from coherence.errors import NotFound, Refusal
 from coherence.models import Country
 from coherence.spreadsheets import download
 from instruments.selectors import instruments_for
@@ -52,6 +51,15 @@ QUEUE_ROLES = (Role.REVIEWER, Role.ADMIN, Role.IMPORTER)
 # wrong beside the fields, and a browser would log a 4xx document as a console error.
 # Writes answer 302; what the user may not see, 404.
 REFUSED = 200
+
+
+def _page_status(refusal: Refusal) -> int:
+    """The status a page answers a service's refusal with, by its kind: what does not
+    exist (or no longer does) is a 404, as everywhere; any other refusal is the page shown
+    again with why (REFUSED)."""
+    if isinstance(refusal, NotFound):
+        raise Http404(refusal.message)
+    return REFUSED
 
 
 def _can_edit(principal, assessment: Assessment) -> bool:
@@ -161,8 +169,10 @@ def new(request):
                 perspective=form.cleaned_data["perspective"],
                 by=request.user,
             )
-        except WorkflowError as exc:
-            form.add_error(None, exc.message)
+        except WorkflowError as refusal:
+            status = _page_status(refusal)
+            form.add_error(None, refusal.message)
+            return start(request, new_form=form, status=status)
         else:
             messages.success(
                 request,
@@ -395,6 +405,26 @@ def _render_detail(
     return render(request, "assessments/detail.html", context, status=status)
 
 
+def _refused(request, refusal: WorkflowError, assessment: Assessment, *, sheet=None):
+    """The assessment's page answering a service's refusal, by its kind (_page_status):
+    the refusal's message on top; for a conflict, what someone saved meanwhile beside the
+    user's input and the version they left; for invalid answers, each reason beside its
+    block; for indicators that could not be returned, each with why."""
+    status = _page_status(refusal)
+    sheet = sheet or _sheet(request, assessment)
+    messages.error(request, refusal.message)
+    version = None
+    if isinstance(refusal, Conflict):
+        sheet.show_conflict(refusal.details.get("changed", {}))
+        version = refusal.details.get("version")
+    elif isinstance(refusal, AnswersInvalid):
+        sheet.refuse(refusal.details)
+    elif isinstance(refusal, NotReturnable):
+        for code, why in refusal.details.items():
+            messages.error(request, f"{code}: {why}")
+    return _render_detail(request, assessment, sheet=sheet, status=status, version=version)
+
+
 @login_required
 def detail(request, pk: int):
     """The assessment: the fill-in form for its focal point while it is editable, the
@@ -425,25 +455,14 @@ def save(request, pk: int):
         return _render_detail(request, assessment, sheet=sheet, status=REFUSED)
     try:
         result = save_answers(assessment, by=request.user, version=version, answers=sheet.inputs)
-    except Conflict as exc:
-        if not sheet.inputs:
+    except WorkflowError as refusal:
+        if isinstance(refusal, Conflict) and not sheet.inputs:
             messages.info(
                 request,
                 _("You had changed nothing; the page now shows the answers someone else saved."),
             )
             return redirect("assessments:detail", assessment.pk)
-        sheet.show_conflict(exc.details.get("changed", {}))
-        messages.error(request, exc.message)
-        return _render_detail(
-            request, assessment, sheet=sheet, status=REFUSED, version=exc.details.get("version")
-        )
-    except AnswersRefused as exc:
-        sheet.refuse(exc.details)
-        messages.error(request, exc.message)
-        return _render_detail(request, assessment, sheet=sheet, status=REFUSED)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return _render_detail(request, assessment, sheet=sheet, status=REFUSED)
+        return _refused(request, refusal, assessment, sheet=sheet)
     if result.changed:
         messages.success(
             request,
@@ -481,12 +500,8 @@ def transition(request, pk: int, action: str):
         reason = form.cleaned_data["reason"]
     try:
         TRANSITION_FUNCTIONS[action](assessment, request.user, reason=reason, indicators=indicators)
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        for code, why in exc.details.items():
-            if code not in ("state", "role", "allowed_from", "reason"):
-                messages.error(request, f"{code}: {why}")
-        return _render_detail(request, assessment, status=REFUSED)
+    except WorkflowError as refusal:
+        return _refused(request, refusal, assessment)
     done = {
         Action.SUBMIT: _("Submitted: the answers are locked and the reviewers are told."),
         Action.RETURN: _("Returned for correction: the focal point is told."),
@@ -549,9 +564,8 @@ def upload(request, pk: int):
             },
             status=REFUSED,
         )
-    except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return _render_detail(request, assessment, status=REFUSED)
+    except WorkflowError as refusal:
+        return _refused(request, refusal, assessment)
     messages.success(
         request,
         _("Uploaded %(file)s: %(n)s answers changed.")

@@ -23,9 +23,9 @@ from assessments.api.serializers import (
     ReasonSerializer,
     ReturnSerializer,
     TransitionResultSerializer,
-    _refusal,
 )
 from assessments.choices import Action
+from assessments.errors import TransitionForbidden, TransitionWrongState
 from assessments.models import (
     Answer,
     Assessment,
@@ -37,10 +37,6 @@ from assessments.services import (
     TRANSITION_FUNCTIONS,
     TRANSITIONS,
     AnswerInput,
-    AnswersRefused,
-    Conflict,
-    TransitionRefused,
-    WorkflowError,
     allowed_transitions,
     create_assessment,
     save_answers,
@@ -52,7 +48,6 @@ from coherence.choices import (
 )
 
 SEES_ASSESSMENTS = (Role.FOCAL_POINT, Role.REVIEWER, Role.IMPORTER, Role.ADMIN)
-EDITS_ANSWERS = (Role.FOCAL_POINT, Role.IMPORTER)
 ID_REGEX = "[0-9]{1,18}"
 # Actions on one object: no filters, no pages, JSON only.
 ONE_OBJECT = {"filter_backends": [], "pagination_class": None, "renderer_classes": [JSONRenderer]}
@@ -128,17 +123,14 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
         serializer = AssessmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = Actor.objects.get(pk=principal.actor_id)
-        try:
-            assessment = create_assessment(
-                actor=actor,
-                cycle=serializer.validated_data["cycle"],
-                perspective=serializer.validated_data["perspective"],
-                by=request.user,
-            )
-        except TransitionRefused as exc:
-            raise _refusal(exc, status.HTTP_403_FORBIDDEN) from None
-        except WorkflowError as exc:  # a lost race to start the same one included
-            raise _refusal(exc, status.HTTP_409_CONFLICT) from None
+        # A refusal answers by its kind (coherence.api.errors): a lost race to start the
+        # same one included.
+        assessment = create_assessment(
+            actor=actor,
+            cycle=serializer.validated_data["cycle"],
+            perspective=serializer.validated_data["perspective"],
+            by=request.user,
+        )
         assessment = self._visible(assessment.pk)
         response = self._detail(assessment, status.HTTP_201_CREATED)
         response["Location"] = request.build_absolute_uri(f"{assessment.pk}/")
@@ -167,24 +159,12 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
             )
             for answer in serializer.validated_data["answers"]
         }
-        principal = principal_of(request.user)
-        try:
-            result = save_answers(
-                assessment,
-                by=request.user,
-                version=serializer.validated_data["version"],
-                answers=inputs,
-            )
-        except Conflict as exc:
-            raise _refusal(exc, status.HTTP_409_CONFLICT) from None
-        except AnswersRefused as exc:
-            if principal.role not in EDITS_ANSWERS:
-                raise _refusal(exc, status.HTTP_403_FORBIDDEN) from None
-            if "state" in exc.details:
-                raise _refusal(exc, status.HTTP_409_CONFLICT) from None
-            raise _refusal(exc, status.HTTP_400_BAD_REQUEST) from None
-        except WorkflowError as exc:
-            raise _refusal(exc, status.HTTP_409_CONFLICT) from None
+        result = save_answers(
+            assessment,
+            by=request.user,
+            version=serializer.validated_data["version"],
+            answers=inputs,
+        )
         state = Assessment.objects.filter(pk=assessment.pk).values_list("state", flat=True)
         body = {
             "id": assessment.pk,
@@ -207,23 +187,15 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, Read
                 reason=serializer.validated_data.get("reason", ""),
                 indicators=serializer.validated_data.get("indicators") or None,
             )
-        except TransitionRefused as exc:
-            if "role" in exc.details:
-                raise _refusal(exc, status.HTTP_403_FORBIDDEN) from None
-            if principal.role not in rule.roles:
-                # Refused for its state first, but this role may never do it at all.
-                allowed = " or ".join(str(Role(role).label).lower() for role in rule.roles)
-                raise APIError(
-                    f"Only a {allowed} may {action_name} an assessment.",
-                    code=exc.code,
-                    status_code=status.HTTP_403_FORBIDDEN,
-                    details={"role": principal.role, "allowed_roles": list(rule.roles)},
-                ) from None
-            if "state" in exc.details:
-                raise _refusal(exc, status.HTTP_409_CONFLICT) from None
-            raise _refusal(exc, status.HTTP_400_BAD_REQUEST) from None
-        except WorkflowError as exc:
-            raise _refusal(exc, status.HTTP_409_CONFLICT) from None
+        except TransitionWrongState:
+            if principal.role in rule.roles:
+                raise
+            # Refused for its state first, but this role may never do it at all.
+            allowed = " or ".join(str(Role(role).label).lower() for role in rule.roles)
+            raise TransitionForbidden(
+                f"Only a {allowed} may {action_name} an assessment.",
+                {"role": principal.role, "allowed_roles": list(rule.roles)},
+            ) from None
         return Response(
             {
                 "id": done.pk,

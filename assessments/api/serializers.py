@@ -13,11 +13,7 @@ from assessments.models import (
     MIN_CYCLE,
     Assessment,
 )
-from assessments.services import (
-    WorkflowError,
-    allowed_transitions,
-)
-from coherence.api.errors import APIError
+from assessments.services import allowed_transitions
 from coherence.api.fields import (
     JSONNumberField,
     StrictBooleanField,
@@ -179,7 +175,3 @@ class ReturnSerializer(ReasonSerializer):
         required=False,
         help_text="Indicator code → comment: return only these for correction.",
     )
-
-
-def _refusal(exc: WorkflowError, status_code: int) -> APIError:
-    return APIError(exc.message, code=exc.code, status_code=status_code, details=exc.details)

@@ -8,6 +8,8 @@ from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
+from coherence.errors import Refusal
+
 
 class APIError(exceptions.APIException):
     """An error with its own code, message and details, for the error shape as is."""
@@ -36,6 +38,10 @@ def _plain(detail):
 def _as_api_exception(exc):
     if isinstance(exc, exceptions.APIException):
         return exc
+    if isinstance(exc, Refusal):  # a service's refusal: its class carries its status
+        return APIError(
+            exc.message, code=exc.code, status_code=exc.http_status, details=exc.details
+        )
     if isinstance(exc, Http404):
         return exceptions.NotFound(str(exc) or None)
     if isinstance(exc, DjangoPermissionDenied):

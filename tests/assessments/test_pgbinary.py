@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from django.db import OperationalError, ProgrammingError, connection, transaction
 
-from assessments import pgbinary
 from assessments.models import ConsolidatedScore, IndicatorConsolidation
+from assessments.pg import binary as pgbinary
 from assessments.recompute import _insert
 
 NaN = float("nan")
