@@ -76,3 +76,15 @@ def fast_password_hashing(settings):
     """A cheap hasher for tests that create the catalogue's users by the dozen and never
     check a password: PBKDF2 would cost seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A page asked in French or Spanish leaves that language active in the thread (the
+    locale middleware does not deactivate it): every test starts and ends in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
