@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
+from assessments import rules
 from assessments.choices import State
 from coherence.choices import (
     AnswerType,
@@ -142,10 +143,7 @@ class Indicator(TranslatedText):
         return changed
 
     def in_scope(self, perspective: str) -> bool:
-        return perspective == Perspective.BOTH or self.perspective in (
-            Perspective.BOTH,
-            perspective,
-        )
+        return rules.in_scope(self.perspective, perspective)
 
 
 class Assessment(models.Model):
