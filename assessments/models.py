@@ -323,6 +323,25 @@ class ScoreFigures(models.Model):
         abstract = True
 
 
+# The published figures both score tables hold, as scoring.payloads gives them: what the
+# recompute writes and the API shows of either.
+SCORE_FIGURES = ("overall", "horizontal", "vertical", "band", "areas", "dimensions", "links")
+
+# A consolidated score's fields, in the order DESIGN §6 reads them: what the API shows
+# and the country dashboard reads.
+CONSOLIDATED_FIELDS = (
+    "country",
+    "cycle",
+    "framework",
+    *SCORE_FIGURES[:4],  # overall, horizontal, vertical, band
+    "divergence",
+    "assessments",
+    *SCORE_FIGURES[4:],  # areas, dimensions, links
+    "stale",
+    "computed_at",
+)
+
+
 class AssessmentScore(ScoreFigures):
     """The scores of one assessment."""
 

@@ -19,25 +19,16 @@ from assessments.dashboards.common import (
     published,
     visible_country,
 )
-from assessments.models import IndicatorConsolidation
+from assessments.models import CONSOLIDATED_FIELDS, IndicatorConsolidation
 from assessments.selectors import visible_scores
 from coherence.choices import Dimension, Link
 from coherence.tables import bad_request, table
 
-SCORE_FIELDS = (
-    "cycle",
-    "overall",
-    "horizontal",
-    "vertical",
-    "band",
-    "divergence",
-    "assessments",
-    "areas",
-    "dimensions",
-    "links",
-    "stale",
-    "computed_at",
-    "framework__code",
+# A consolidated score as the page reads it: the framework's code rather than its id.
+SCORE_FIELDS = tuple(
+    "framework__code" if name == "framework" else name
+    for name in CONSOLIDATED_FIELDS
+    if name != "country"
 )
 
 
