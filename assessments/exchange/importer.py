@@ -441,7 +441,8 @@ def find_assessments(t: Rows) -> None:
 
 def check_framework_version(t: Rows) -> None:
     """A stored assessment keeps its own version; a new one takes that of its (country,
-    cycle) — the rule of services.framework_for. Adds `framework_id` (-1 where none)."""
+    cycle) by rules.frameworks_of, as services.framework_for does. Adds `framework_id`
+    (-1 where none)."""
     groups = t.groups
     placed = groups[groups["placed"]]
     pairs = set(zip(placed["country"], placed["cycle"], strict=True))
