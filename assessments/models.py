@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
+from assessments import rules
 from assessments.choices import State
 from coherence.choices import (
     AnswerType,
@@ -142,10 +143,7 @@ class Indicator(TranslatedText):
         return changed
 
     def in_scope(self, perspective: str) -> bool:
-        return perspective == Perspective.BOTH or self.perspective in (
-            Perspective.BOTH,
-            perspective,
-        )
+        return rules.in_scope(self.perspective, perspective)
 
 
 class Assessment(models.Model):
@@ -323,6 +321,25 @@ class ScoreFigures(models.Model):
 
     class Meta:
         abstract = True
+
+
+# The published figures both score tables hold, as scoring.payloads gives them: what the
+# recompute writes and the API shows of either.
+SCORE_FIGURES = ("overall", "horizontal", "vertical", "band", "areas", "dimensions", "links")
+
+# A consolidated score's fields, in the order DESIGN §6 reads them: what the API shows
+# and the country dashboard reads.
+CONSOLIDATED_FIELDS = (
+    "country",
+    "cycle",
+    "framework",
+    *SCORE_FIGURES[:4],  # overall, horizontal, vertical, band
+    "divergence",
+    "assessments",
+    *SCORE_FIGURES[4:],  # areas, dimensions, links
+    "stale",
+    "computed_at",
+)
 
 
 class AssessmentScore(ScoreFigures):

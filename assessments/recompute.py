@@ -18,6 +18,7 @@ from assessments import scoring
 from assessments.choices import State
 from assessments.generation import scores_changed
 from assessments.models import (
+    SCORE_FIGURES,
     Answer,
     Assessment,
     AssessmentScore,
@@ -144,13 +145,7 @@ def recompute_assessments(assessment_ids: list[int]) -> int:
 def _score_fields(payload: dict, framework_id: int) -> dict:
     return {
         "framework_id": framework_id,
-        "overall": payload["overall"],
-        "horizontal": payload["horizontal"],
-        "vertical": payload["vertical"],
-        "band": payload["band"],
-        "areas": payload["areas"],
-        "dimensions": payload["dimensions"],
-        "links": payload["links"],
+        **{name: payload[name] for name in SCORE_FIGURES},
         "stale": False,
         "computed_at": timezone.now(),
     }
@@ -289,18 +284,7 @@ def _score_columns(payloads: list[dict], framework_id: int) -> dict:
     rows = len(payloads)
     return {
         "framework_id": [framework_id] * rows,
-        **{
-            name: [p[name] for p in payloads]
-            for name in (
-                "overall",
-                "horizontal",
-                "vertical",
-                "band",
-                "areas",
-                "dimensions",
-                "links",
-            )
-        },
+        **{name: [p[name] for p in payloads] for name in SCORE_FIGURES},
         "stale": [False] * rows,
         "computed_at": [timezone.now()] * rows,
     }

@@ -26,7 +26,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from actors.models import Actor, Membership
 from actors.roles import Principal, principal_of
-from assessments.choices import EDITABLE_STATES, Action, State
+from assessments import rules
+from assessments.choices import Action, State
 from assessments.errors import (
     ActorWithoutCountry,
     AnswersForbidden,
@@ -296,22 +297,23 @@ def _frameworks_for(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], F
     """framework_for of many (country, cycle) pairs in at most three queries. A pair is
     left out only when it has no assessment yet and no version is published."""
     pairs = set(pairs)
-    first: dict[tuple[str, int], int] = {}
-    for country_id, cycle, framework_id in (
+    existing = (
         Assessment.objects.filter(
             country_id__in={c for c, _y in pairs}, cycle__in={y for _c, y in pairs}
         )
         .order_by("id")
         .values_list("country_id", "cycle", "framework_id")
-    ):
-        first.setdefault((country_id, cycle), framework_id)
-    versions = FrameworkVersion.objects.in_bulk(set(first.values()))
-    frameworks = {pair: versions[first[pair]] for pair in pairs if pair in first}
-    if len(frameworks) < len(pairs):
-        current = FrameworkVersion.current()
-        if current is not None:
-            frameworks.update({pair: current for pair in pairs if pair not in first})
-    return frameworks
+    )
+    read = {}
+
+    def current() -> int | None:
+        version = FrameworkVersion.current()
+        read.update({version.pk: version} if version else {})
+        return version.pk if version else None
+
+    chosen = rules.frameworks_of(pairs, existing, current)
+    read.update(FrameworkVersion.objects.in_bulk(set(chosen.values()) - set(read)))
+    return {pair: read[pk] for pair, pk in chosen.items()}
 
 
 def framework_for(country_id: str, cycle: int) -> FrameworkVersion:
@@ -471,11 +473,12 @@ def answers_snapshot(assessment: Assessment, since_version: int | None = None) -
 
 def editable_indicators(assessment: Assessment, answers=None) -> set[str] | None:
     """None when every indicator is editable; else the codes flagged for correction."""
-    if assessment.state == State.RETURNED:
+
+    def flagged():
         rows = answers if answers is not None else assessment.answers.select_related("indicator")
-        flagged = {a.indicator.code for a in rows if a.flagged}
-        return flagged or None
-    return None
+        return (a.indicator.code for a in rows if a.flagged)
+
+    return rules.editable_only(assessment.state, flagged)
 
 
 def save_answers(
@@ -630,7 +633,7 @@ def _check_save(principal: Principal, assessment: Assessment, version: int) -> N
         principal.role == Role.FOCAL_POINT and principal.actor_id != assessment.actor_id
     ):
         raise AnswersForbidden(_("Only the assessment's own focal point may change answers."))
-    if assessment.state not in EDITABLE_STATES:
+    if rules.answers_locked(assessment.state):
         raise AnswersLocked(
             _("The assessment is %(state)s: answers are locked until it is returned.")
             % {"state": assessment.state},
@@ -655,9 +658,9 @@ def _check_answers(
     known_instruments: set[str],
     checks: dict,
 ) -> None:
-    flagged_only = None
-    if assessment.state == State.RETURNED:
-        flagged_only = {i for i, answer in existing.items() if answer["flagged"]} or None
+    flagged_only = rules.editable_only(
+        assessment.state, lambda: (i for i, answer in existing.items() if answer["flagged"])
+    )
     errors = {}
     for code, given in answers.items():
         indicator = indicators.get(code)

@@ -3,6 +3,8 @@
 from rest_framework import serializers
 
 from assessments.models import (
+    CONSOLIDATED_FIELDS,
+    SCORE_FIGURES,
     ConsolidatedScore,
 )
 from coherence.choices import (
@@ -48,25 +50,6 @@ class ScoreFiguresSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
 
 
-# The fields of a consolidated score, in the order of DESIGN §6.
-CONSOLIDATED_FIELDS = [
-    "country",
-    "cycle",
-    "framework",
-    "overall",
-    "horizontal",
-    "vertical",
-    "band",
-    "divergence",
-    "assessments",
-    "areas",
-    "dimensions",
-    "links",
-    "stale",
-    "computed_at",
-]
-
-
 class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
     """A country's consolidated score in a cycle, exactly as DESIGN §6 reads."""
 
@@ -105,8 +88,8 @@ class AssessmentScoreSerializer(ScoreFiguresSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        order = ["assessment", "country", "cycle", "framework", "overall", "horizontal"]
-        order += ["vertical", "band", "areas", "dimensions", "links", "stale", "computed_at"]
+        order = ["assessment", "country", "cycle", "framework", *SCORE_FIGURES]
+        order += ["stale", "computed_at"]
         return {name: fields[name] for name in order}
 
     def to_representation(self, score):
@@ -115,13 +98,7 @@ class AssessmentScoreSerializer(ScoreFiguresSerializer):
             "country": score.assessment.country_id,
             "cycle": score.assessment.cycle,
             "framework": score.framework.code,
-            "overall": score.overall,
-            "horizontal": score.horizontal,
-            "vertical": score.vertical,
-            "band": score.band,
-            "areas": score.areas,
-            "dimensions": score.dimensions,
-            "links": score.links,
+            **{name: getattr(score, name) for name in SCORE_FIGURES},
             "stale": score.stale,
             "computed_at": _timestamp(score.computed_at),
         }

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from assessments.scoring import round_half_away
 from coherence.choices import Dimension, Link
 from instruments.grid.charts import chart_config
 
@@ -176,7 +177,7 @@ def areas_chart(
     codes = [e["code"] for e in areas]
     scores = [number(e.get("score")) for e in areas]
     coverage = [number(e.get("coverage")) for e in areas]
-    coverage_pct = [None if c is None else round(c * 100, 2) for c in coverage]
+    coverage_pct = [None if c is None else round_half_away(c * 100, 2) for c in coverage]
     figure = bar_chart(codes, scores, title=title, labels=labels, filename="areas", horizontal=True)
     figure["data"][0]["name"] = _("Score")
     figure["data"].append(

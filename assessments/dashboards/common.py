@@ -1,8 +1,6 @@
 """What every dashboard shares: the page with its exports, who may read a country, the
 query values, the vocabularies' labels."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from actors.roles import principal_of
 from assessments.dashboards import charts
+from assessments.scoring import SCORE_DECIMALS, round_half_away
 from assessments.selectors import sees_country
 from coherence.choices import Band, Dimension, Link
 from coherence.models import Country, PolicyArea
@@ -20,14 +19,13 @@ class BadRequest(ValueError):
     """A query value the page does not know: 400, with the message shown."""
 
 
-def published(value, decimals: int = 2):
-    """Rounded half away from zero, as DESIGN §4 publishes figures; None stays None."""
+def published(value, decimals: int = SCORE_DECIMALS):
+    """Rounded half away from zero as the stored scores are (DESIGN §4), a JSON-safe
+    number; None, NaN and infinities are None."""
     value = charts.number(value)
     if value is None:
         return None
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-    return int(rounded) if rounded.is_integer() else rounded
+    return charts.number(round_half_away(value, decimals))
 
 
 def page(request, template: str, context: dict, tables: list[dict], filename: str):

@@ -13,25 +13,10 @@ from assessments.selectors import visible_scores
 from coherence.choices import Dimension
 from coherence.tables import bad_request, table
 
-COMPARE_COLUMNS = [
-    "country",
-    "name",
-    "overall",
-    "band",
-    "horizontal",
-    "vertical",
-    "divergence",
-    "assessments",
-    *Dimension.values,
-]
-NUMERIC_COLUMNS = {
-    "overall",
-    "horizontal",
-    "vertical",
-    "divergence",
-    "assessments",
-    *Dimension.values,
-}
+# The consolidated score's figures each country's row shows, in the table's order.
+FIGURES = ["overall", "band", "horizontal", "vertical", "divergence", "assessments"]
+COMPARE_COLUMNS = ["country", "name", *FIGURES, *Dimension.values]
+NUMERIC_COLUMNS = {*FIGURES, *Dimension.values} - {"band"}
 
 
 def parse_sort(params) -> tuple[str, bool]:
@@ -50,12 +35,7 @@ def comparison_frame(rows: list[dict]) -> pd.DataFrame:
             {
                 "country": r["country_id"],
                 "name": r["country__name"],
-                "overall": r["overall"],
-                "band": r["band"],
-                "horizontal": r["horizontal"],
-                "vertical": r["vertical"],
-                "divergence": r["divergence"],
-                "assessments": r["assessments"],
+                **{name: r[name] for name in FIGURES},
                 **{d: dims.get(d) for d in Dimension.values},
             }
         )
@@ -82,17 +62,7 @@ def compare(request):
     if cycle is None and cycles:
         cycle = cycles[0]
     rows = list(
-        scores.filter(cycle=cycle).values(
-            "country_id",
-            "country__name",
-            "overall",
-            "band",
-            "horizontal",
-            "vertical",
-            "divergence",
-            "assessments",
-            "dimensions",
-        )
+        scores.filter(cycle=cycle).values("country_id", "country__name", *FIGURES, "dimensions")
     )
     frame = sort_frame(comparison_frame(rows), key, descending)
     records = [

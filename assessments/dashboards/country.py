@@ -19,25 +19,15 @@ from assessments.dashboards.common import (
     published,
     visible_country,
 )
-from assessments.models import IndicatorConsolidation
+from assessments.models import CONSOLIDATED_FIELDS, IndicatorConsolidation
 from assessments.selectors import visible_scores
-from coherence.choices import Dimension, Link
 from coherence.tables import bad_request, table
 
-SCORE_FIELDS = (
-    "cycle",
-    "overall",
-    "horizontal",
-    "vertical",
-    "band",
-    "divergence",
-    "assessments",
-    "areas",
-    "dimensions",
-    "links",
-    "stale",
-    "computed_at",
-    "framework__code",
+# A consolidated score as the page reads it: the framework's code rather than its id.
+SCORE_FIELDS = tuple(
+    "framework__code" if name == "framework" else name
+    for name in CONSOLIDATED_FIELDS
+    if name != "country"
 )
 
 
@@ -71,6 +61,19 @@ def divergence_rows(country: str, cycle: int) -> list[dict]:
     ]
 
 
+def _breakdown_table(kind: str, title: str, heading: str, labels: dict, entries: list) -> dict:
+    """A score's dimensions or links: code, label and score of each it lists, in the
+    vocabulary's order (that of `labels`)."""
+    scores = {e["code"]: e.get("score") for e in entries}
+    return table(
+        f"{kind}s",
+        title,
+        [kind, "label", "score"],
+        [[code, label, scores[code]] for code, label in labels.items() if code in scores],
+        labels=[_("Code"), heading, _("Score")],
+    )
+
+
 def country_tables(score: dict, history: list[dict], spreads: list[dict], areas: dict) -> list:
     dims, links = dimension_labels(), link_labels()
     summary = [
@@ -82,28 +85,14 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
         ["assessments", score["assessments"]],
         ["framework", score["framework__code"]],
     ]
-    by_dim = {d["code"]: d.get("score") for d in score["dimensions"]}
-    by_link = {d["code"]: d.get("score") for d in score["links"]}
     area_rank = {code: i for i, code in enumerate(areas)}
     stored_areas = sorted(score["areas"], key=lambda e: (area_rank.get(e["code"], 99), e["code"]))
     return [
         table(
             "summary", _("Scores"), ["figure", "value"], summary, labels=[_("Figure"), _("Value")]
         ),
-        table(
-            "dimensions",
-            _("Dimensions"),
-            ["dimension", "label", "score"],
-            [[c, dims[c], by_dim[c]] for c in Dimension.values if c in by_dim],
-            labels=[_("Code"), _("Dimension"), _("Score")],
-        ),
-        table(
-            "links",
-            _("Vertical links"),
-            ["link", "label", "score"],
-            [[c, links[c], by_link[c]] for c in Link.values if c in by_link],
-            labels=[_("Code"), _("Link"), _("Score")],
-        ),
+        _breakdown_table("dimension", _("Dimensions"), _("Dimension"), dims, score["dimensions"]),
+        _breakdown_table("link", _("Vertical links"), _("Link"), links, score["links"]),
         table(
             "areas",
             _("Policy areas"),

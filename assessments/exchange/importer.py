@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actors.models import Actor
-from assessments import services
+from assessments import rules, services
 from assessments.choices import Action, State
 from assessments.models import (
     MAX_CYCLE,
@@ -40,7 +40,6 @@ COLUMNS = ("country", "cycle", "actor", "indicator", "value", "evidence", "persp
 REQUIRED = COLUMNS[:5]
 FILE_LEVEL = "-"  # the column named by errors about the file as a whole
 STATUSES = (State.DRAFT, State.SUBMITTED, State.VALIDATED)
-LOCKED_STATES = (State.SUBMITTED, State.VALIDATED)
 _COLUMN_RANK = {FILE_LEVEL: 0, **{name: rank for rank, name in enumerate(COLUMNS, 1)}}
 _KEY = ["country", "cycle", "actor_id"]  # one assessment
 
@@ -216,6 +215,12 @@ def _table(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- Checking every row -----------------------------------------------------------------
+#
+# Each check_* is one rule of DESIGN §5 over the whole file at once: it reads named columns
+# of Rows.rows, adds the columns it finds out, and reports every row that breaks its rule.
+# Lookups run once per distinct code or per assessment and are spread back over the rows
+# with numpy indexing; only error messages are built row by row. `_check` runs the checks
+# in order; each runs alone on a frame holding the columns it reads.
 
 
 @dataclass
@@ -229,6 +234,31 @@ class _Plan:
     assessment: Assessment | None
     answers: dict[str, services.AnswerInput] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Rows:
+    """The file as the checks see it. `rows`: one row per row of the file (`row`, its
+    number), its cells and what the checks added; `groups`: one row per assessment the
+    file names, in the order of its first row (`rows.group` is its position); `errors`:
+    the bad rows found so far."""
+
+    rows: pd.DataFrame
+    only_assessment: Assessment | None = None
+    has_evidence: bool = True
+    groups: pd.DataFrame | None = None
+    existing: list[Assessment] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        return self.rows[column].to_numpy()
+
+    def report(self, mask, column: str, message) -> None:
+        _report(self.errors, self.rows, mask, column, message)
+
+    def per_group(self, values) -> np.ndarray:
+        """A value per assessment, spread over its rows."""
+        return np.asarray(values)[self["group"]]
 
 
 def _report(errors: list, rows: pd.DataFrame, mask, column: str, message) -> None:
@@ -251,26 +281,17 @@ def _per_distinct(series: pd.Series, compute) -> tuple[np.ndarray, list]:
     return codes, [compute(text) for text in distinct]
 
 
-def _year(text: str) -> tuple[int, str | None]:
-    if text == "":
-        return -1, _("the cycle is empty")
-    whole, dot, decimals = text.partition(".")
-    if not whole.isdigit() or not whole.isascii() or decimals.strip("0") or len(whole) > 9:
-        return -1, _("%(v)r is not a year") % {"v": text}
-    if not MIN_CYCLE <= int(whole) <= MAX_CYCLE:
-        return -1, _("%(v)s is not a cycle from %(min)s to %(max)s") % {
-            "v": text,
-            "min": MIN_CYCLE,
-            "max": MAX_CYCLE,
-        }
-    return int(whole), None
+def _spread(series: pd.Series, compute, dtypes: tuple) -> list[np.ndarray]:
+    """_per_distinct of a compute returning a tuple: one array per element, over the rows."""
+    codes, results = _per_distinct(series, compute)
+    return [
+        np.array([result[i] for result in results], dtype=dtype)[codes]
+        for i, dtype in enumerate(dtypes)
+    ]
 
 
-def _check(frame: pd.DataFrame, only_assessment: Assessment | None) -> list[_Plan]:
-    """Every error of the file (raised together as ImportRejected), or what to write.
-
-    Lookups run once per distinct code or per assessment, and are spread back over the
-    rows with numpy indexing; only error messages are built row by row."""
+def check_columns(frame: pd.DataFrame) -> None:
+    """The required columns are there, and at least one row under them."""
     header_row = frame.attrs.get("header_row", 1)
     missing = [name for name in REQUIRED if name not in frame.columns]
     if missing:
@@ -278,7 +299,9 @@ def _check(frame: pd.DataFrame, only_assessment: Assessment | None) -> list[_Pla
     if frame.empty:
         raise _file_error(_("the file has a header but no rows"), row=header_row)
 
-    errors: list[RowError] = []
+
+def rows_of(frame: pd.DataFrame, only_assessment: Assessment | None = None) -> Rows:
+    """The cells the checks read, normalised: codes upper-case, perspectives lower-case."""
     has_evidence = "evidence" in frame.columns
     rows = pd.DataFrame(
         {
@@ -294,331 +317,185 @@ def _check(frame: pd.DataFrame, only_assessment: Assessment | None) -> list[_Pla
             ),
         }
     )
+    return Rows(rows, only_assessment=only_assessment, has_evidence=has_evidence)
 
-    # Country, cycle and actor: which assessment each row belongs to.
+
+def check_countries(t: Rows) -> None:
+    """A country is an ISO3 code of the catalogue. Adds `country_ok`."""
     countries = set(Country.objects.values_list("iso3", flat=True))
-    codes, known = _per_distinct(rows["country"], countries.__contains__)
-    country_ok = np.array(known, dtype=bool)[codes]
-    _report(errors, rows, rows["country"] == "", "country", _("the country is empty"))
-    _report(
-        errors,
-        rows,
-        ~country_ok & (rows["country"] != ""),
+    codes, known = _per_distinct(t.rows["country"], countries.__contains__)
+    t.rows["country_ok"] = np.array(known, dtype=bool)[codes]
+    given = t["country"] != ""
+    t.report(~given, "country", _("the country is empty"))
+    t.report(
+        ~t["country_ok"] & given,
         "country",
         lambda r: _("no country %(c)s: give its ISO 3166-1 alpha-3 code") % {"c": r.country},
     )
 
-    codes, years = _per_distinct(rows["cycle_text"], _year)
-    rows["cycle"] = np.array([year for year, _problem in years], dtype="int64")[codes]
-    rows["cycle_problem"] = np.array([problem for _year, problem in years], dtype=object)[codes]
-    cycle_ok = rows["cycle"].to_numpy() >= 0
-    _report(errors, rows, ~cycle_ok, "cycle", lambda r: r.cycle_problem)
 
+def _year(text: str) -> tuple[int, str | None]:
+    if text == "":
+        return -1, _("the cycle is empty")
+    whole, dot, decimals = text.partition(".")
+    if not whole.isdigit() or not whole.isascii() or decimals.strip("0") or len(whole) > 9:
+        return -1, _("%(v)r is not a year") % {"v": text}
+    if not MIN_CYCLE <= int(whole) <= MAX_CYCLE:
+        return -1, _("%(v)s is not a cycle from %(min)s to %(max)s") % {
+            "v": text,
+            "min": MIN_CYCLE,
+            "max": MAX_CYCLE,
+        }
+    return int(whole), None
+
+
+def check_cycles(t: Rows) -> None:
+    """A cycle is a year of the allowed range. Adds `cycle` (-1 where bad), `cycle_ok`."""
+    t.rows["cycle"], t.rows["cycle_problem"] = _spread(
+        t.rows["cycle_text"], _year, ("int64", object)
+    )
+    t.rows["cycle_ok"] = t["cycle"] >= 0
+    t.report(~t["cycle_ok"], "cycle", lambda r: r.cycle_problem)
+
+
+def _actor_elsewhere(r) -> str:
+    if r.actor_country:
+        return _("%(a)s is an actor of %(o)s, not of %(c)s") % {
+            "a": r.actor,
+            "o": r.actor_country,
+            "c": r.country,
+        }
+    return _("%(a)s is an actor of no country, not of %(c)s") % {"a": r.actor, "c": r.country}
+
+
+def check_actors(t: Rows) -> None:
+    """An actor is a code of the catalogue, an actor of the row's country. Adds `actor_id`
+    (-1 where unknown), `actor_country`, and `key_ok`: the row names its assessment."""
     actors = {
         code: (pk, country)
         for code, pk, country in Actor.objects.values_list("code", "id", "country_id")
     }
-    codes, found = _per_distinct(rows["actor"], lambda code: actors.get(code, (-1, None)))
-    rows["actor_id"] = np.array([pk for pk, _c in found], dtype="int64")[codes]
-    rows["actor_country"] = np.array([c for _pk, c in found], dtype=object)[codes]
-    actor_known = rows["actor_id"].to_numpy() >= 0
-    actor_ok = actor_known & country_ok & (rows["actor_country"] == rows["country"]).to_numpy()
-    _report(errors, rows, rows["actor"] == "", "actor", _("the actor is empty"))
-    _report(
-        errors,
-        rows,
-        ~actor_known & (rows["actor"] != ""),
+    t.rows["actor_id"], t.rows["actor_country"] = _spread(
+        t.rows["actor"], lambda code: actors.get(code, (-1, None)), ("int64", object)
+    )
+    known, country_ok = t["actor_id"] >= 0, t["country_ok"]
+    actor_ok = known & country_ok & (t["actor_country"] == t["country"])
+    t.report(t["actor"] == "", "actor", _("the actor is empty"))
+    t.report(
+        ~known & (t["actor"] != ""),
         "actor",
         lambda r: _("no actor %(a)s in the catalogue") % {"a": r.actor},
     )
-    _report(
-        errors,
-        rows,
-        actor_known & country_ok & ~actor_ok,
-        "actor",
-        lambda r: (
-            _("%(a)s is an actor of %(o)s, not of %(c)s")
-            % {"a": r.actor, "o": r.actor_country, "c": r.country}
-            if r.actor_country
-            else _("%(a)s is an actor of no country, not of %(c)s") % {"a": r.actor, "c": r.country}
-        ),
-    )
-    key_ok = country_ok & cycle_ok & actor_ok
+    t.report(known & country_ok & ~actor_ok, "actor", _actor_elsewhere)
+    t.rows["key_ok"] = country_ok & t["cycle_ok"] & actor_ok
 
-    if only_assessment is not None:
-        wanted = {
-            "country": only_assessment.country_id,
-            "cycle": only_assessment.cycle,
-            "actor": only_assessment.actor.code,
-        }
-        message = _("this upload is for the assessment of %(country)s %(cycle)s by %(actor)s only")
-        for column, expected in wanted.items():
-            mismatch = key_ok & (rows[column] != expected).to_numpy()
-            _report(errors, rows, mismatch, column, message % wanted)
-            key_ok &= ~mismatch
 
-    # One group per assessment, numbered in the order of its first row.
-    group = rows.groupby(_KEY, sort=False).ngroup().to_numpy()
-    firsts = rows.drop_duplicates(_KEY)
-    group_key_ok = key_ok[firsts.index.to_numpy()]
+def check_upload(t: Rows) -> None:
+    """An upload from an assessment's page names that assessment only."""
+    if t.only_assessment is None:
+        return
+    wanted = {
+        "country": t.only_assessment.country_id,
+        "cycle": t.only_assessment.cycle,
+        "actor": t.only_assessment.actor.code,
+    }
+    message = _("this upload is for the assessment of %(country)s %(cycle)s by %(actor)s only")
+    key_ok = t["key_ok"].copy()
+    for column, expected in wanted.items():
+        mismatch = key_ok & (t[column] != expected)
+        t.report(mismatch, column, message % wanted)
+        key_ok &= ~mismatch
+    t.rows["key_ok"] = key_ok
+
+
+def find_assessments(t: Rows) -> None:
+    """One group per assessment, numbered in the order of its first row, with the stored
+    assessment where there is one. Reads the assessments of every (country, cycle) of the
+    file into `existing`. Adds `group`, `assessment_id` (-1 for a new one) and `state`."""
+    t.rows["group"] = t.rows.groupby(_KEY, sort=False).ngroup().to_numpy()
+    firsts = t.rows.drop_duplicates(_KEY)
+    groups = firsts[["row", "country", "cycle", "actor_id"]].reset_index(drop=True)
+    groups["key_ok"] = firsts["key_ok"].to_numpy()
     # (country, cycle) pairs whose framework matters, even where the actor is wrong
-    placed = (country_ok & cycle_ok)[firsts.index.to_numpy()]
-    wanted_countries = set(firsts["country"][placed])
-    wanted_cycles = {int(c) for c in firsts["cycle"][placed]}
-    existing = list(
-        Assessment.objects.filter(country_id__in=wanted_countries, cycle__in=wanted_cycles)
+    groups["placed"] = (firsts["country_ok"] & firsts["cycle_ok"]).to_numpy()
+    placed = groups[groups["placed"]]
+    t.existing = list(
+        Assessment.objects.filter(
+            country_id__in=set(placed["country"]), cycle__in={int(c) for c in placed["cycle"]}
+        )
         .select_related("actor")
         .order_by("id")
     )
-    by_key = {(a.country_id, a.cycle, a.actor_id): a for a in existing}
-    first_framework: dict[tuple, int] = {}
-    for a in existing:
-        first_framework.setdefault((a.country_id, a.cycle), a.framework_id)
-    current = FrameworkVersion.current()
-    assessments, frameworks = [], []
-    for country, cycle, actor_id, ok in zip(
-        firsts["country"], firsts["cycle"], firsts["actor_id"], group_key_ok, strict=True
-    ):
-        assessment = by_key.get((country, cycle, actor_id)) if ok else None
-        assessments.append(assessment)
-        framework = (
-            assessment.framework_id
-            if assessment
-            else first_framework.get((country, cycle), current.pk if current else -1)
+    by_key = {(a.country_id, a.cycle, a.actor_id): a for a in t.existing}
+    groups["assessment"] = [
+        by_key.get((country, cycle, actor_id)) if ok else None
+        for country, cycle, actor_id, ok in zip(
+            groups["country"], groups["cycle"], groups["actor_id"], groups["key_ok"], strict=True
         )
-        frameworks.append(framework if country in countries and cycle >= 0 else -1)
-    rows["assessment_id"] = np.array([a.pk if a else -1 for a in assessments], dtype="int64")[group]
-    rows["state"] = np.array([a.state if a else "" for a in assessments], dtype=object)[group]
-    rows["framework_id"] = np.array(frameworks, dtype="int64")[group]
-    has_assessment = rows["assessment_id"].to_numpy() >= 0
-    framework_known = rows["framework_id"].to_numpy() >= 0
-    _report(
-        errors,
-        rows,
-        country_ok & cycle_ok & ~framework_known,
+    ]
+    t.groups = groups
+    assessments = groups["assessment"]
+    t.rows["assessment_id"] = t.per_group([a.pk if a else -1 for a in assessments])
+    t.rows["state"] = t.per_group(np.array([a.state if a else "" for a in assessments], object))
+
+
+def check_framework_version(t: Rows) -> None:
+    """A stored assessment keeps its own version; a new one takes that of its (country,
+    cycle) by rules.frameworks_of, as services.framework_for does. Adds `framework_id`
+    (-1 where none)."""
+    groups = t.groups
+    placed = groups[groups["placed"]]
+    pairs = set(zip(placed["country"], placed["cycle"], strict=True))
+    frameworks = rules.frameworks_of(
+        pairs,
+        ((a.country_id, a.cycle, a.framework_id) for a in t.existing),
+        lambda: getattr(FrameworkVersion.current(), "pk", None),
+    )
+    groups["framework_id"] = [
+        -1 if not placed else a.framework_id if a else frameworks.get((country, cycle), -1)
+        for country, cycle, placed, a in zip(
+            groups["country"], groups["cycle"], groups["placed"], groups["assessment"], strict=True
+        )
+    ]
+    t.rows["framework_id"] = t.per_group(groups["framework_id"].to_numpy(dtype="int64"))
+    t.report(
+        t["country_ok"] & t["cycle_ok"] & (t["framework_id"] < 0),
         "indicator",
         _("no framework version is published yet"),
     )
 
-    # Indicators of those framework versions.
-    versions = {int(v) for v in set(frameworks) if v >= 0}
+
+def check_indicators(t: Rows) -> None:
+    """An indicator is a code of the version its assessment uses. Adds `indicator_id`
+    (-1 where unknown), `indicator_at` (its place in the versions' indicators), `scope`
+    (its perspective), `answer_type` and `allow_na`."""
+    versions = {int(v) for v in t.groups["framework_id"] if v >= 0}
     version_codes = dict(FrameworkVersion.objects.filter(pk__in=versions).values_list("pk", "code"))
-    catalogue = list(
-        Indicator.objects.filter(version_id__in=versions).values_list(
-            "version_id", "code", "id", "answer_type", "allow_na", "perspective"
-        )
-    )
+    fields = ("version_id", "code", "id", "answer_type", "allow_na", "perspective")
+    catalogue = list(Indicator.objects.filter(version_id__in=versions).values_list(*fields))
     position = {(version, code): i for i, (version, code, *_rest) in enumerate(catalogue)}
-    pair = pd.Series(list(zip(rows["framework_id"], rows["indicator"], strict=True)))
+    pair = pd.Series(list(zip(t.rows["framework_id"], t.rows["indicator"], strict=True)))
     codes, found = _per_distinct(pair, lambda key: position.get(key, -1))
-    indicator_at = np.array(found, dtype="int64")[codes]
-    indicator_ok = indicator_at >= 0
-    table = list(zip(*catalogue, strict=True)) if catalogue else [[]] * 6
-
-    def column(i, fill):
-        return np.array([*table[i], fill], dtype=object)[indicator_at]
-
-    rows["indicator_id"] = np.array([*table[2], -1], dtype="int64")[indicator_at]
-    rows["scope"] = column(5, "")
-    _report(
-        errors,
-        rows,
-        framework_known & (rows["indicator"] == ""),
-        "indicator",
-        _("the indicator is empty"),
-    )
-    _report(
-        errors,
-        rows,
-        framework_known & ~indicator_ok & (rows["indicator"] != ""),
+    at = np.array(found, dtype="int64")[codes]
+    table = dict(zip(fields, zip(*catalogue, strict=True), strict=True)) if catalogue else {}
+    for name, column, fill, dtype in (
+        ("indicator_id", "id", -1, "int64"),
+        ("scope", "perspective", "", object),
+        ("answer_type", "answer_type", "", object),
+        ("allow_na", "allow_na", False, object),
+    ):
+        t.rows[name] = np.array([*table.get(column, ()), fill], dtype=dtype)[at]
+    t.rows["indicator_at"] = at
+    framework_known, given = t["framework_id"] >= 0, t["indicator"] != ""
+    t.report(framework_known & ~given, "indicator", _("the indicator is empty"))
+    t.report(
+        framework_known & (at < 0) & given,
         "indicator",
         lambda r: (
             _("no indicator %(i)s in framework %(v)s")
             % {"i": r.indicator, "v": version_codes.get(r.framework_id, "?")}
         ),
     )
-
-    # Values: parse_value once per distinct (answer type, n/a allowed, text).
-    kind = pd.Series(list(zip(column(3, ""), column(4, False), rows["raw"], strict=True)))
-    codes, parsed = _per_distinct(kind, _parse)
-    rows["value"] = np.array([p[0] for p in parsed], dtype="float64")[codes]
-    rows["na"] = np.array([p[1] for p in parsed], dtype=bool)[codes]
-    rows["value_problem"] = np.array([p[2] for p in parsed], dtype=object)[codes]
-    value_ok = rows["value_problem"].isna().to_numpy()
-    _report(errors, rows, ~value_ok, "value", lambda r: r.value_problem)
-
-    # Perspective: one per assessment; absent, an existing one keeps its own.
-    given = rows["perspective"].to_numpy() != ""
-    valid = rows["perspective"].isin(Perspective.values).to_numpy()
-    _report(
-        errors,
-        rows,
-        given & ~valid,
-        "perspective",
-        lambda r: (
-            _("%(p)r is not a perspective: origin, destination or both") % {"p": r.perspective}
-        ),
-    )
-    first_given = rows[key_ok & valid].drop_duplicates(_KEY)
-    said = np.full(len(firsts), None, dtype=object)
-    said_on = np.full(len(firsts), -1, dtype="int64")
-    said[group[first_given.index]] = first_given["perspective"].to_numpy()
-    said_on[group[first_given.index]] = first_given["row"].to_numpy()
-    rows["said"], rows["said_on"] = said[group], said_on[group]
-    _report(
-        errors,
-        rows,
-        key_ok & valid & (rows["perspective"] != rows["said"]).to_numpy(),
-        "perspective",
-        lambda r: (
-            _("perspective %(p)s differs from %(f)s given on row %(n)s for this assessment")
-            % {"p": r.perspective, "f": r.said, "n": r.said_on}
-        ),
-    )
-    own = np.array([a.perspective if a else None for a in assessments], dtype=object)
-    rows["own_perspective"] = own[group]
-    _report(
-        errors,
-        rows,
-        has_assessment
-        & (rows["row"] == rows["said_on"]).to_numpy()
-        & (rows["said"] != rows["own_perspective"]).to_numpy(),
-        "perspective",
-        lambda r: (
-            _("the assessment's perspective is %(o)s, not %(p)s")
-            % {"o": r.own_perspective, "p": r.said}
-        ),
-    )
-    perspective = np.where(
-        pd.notna(said), said, np.where(pd.notna(own), own, Perspective.BOTH)
-    ).astype(object)
-    rows["assessment_perspective"] = perspective[group]
-    scope = rows["scope"]
-    in_scope = (
-        (rows["assessment_perspective"] == Perspective.BOTH)
-        | (scope == Perspective.BOTH)
-        | (scope == rows["assessment_perspective"])
-    ).to_numpy()
-    out_of_scope = key_ok & indicator_ok & ~in_scope
-
-    def outside(r) -> str:
-        return _(
-            "%(i)s is an indicator for countries of %(s)s, outside this assessment's "
-            "perspective (%(p)s)"
-        ) % {"i": r.indicator, "s": r.scope, "p": r.assessment_perspective}
-
-    answered = rows["value"].notna().to_numpy() | rows["na"].to_numpy()
-    _report(errors, rows, out_of_scope & answered, "value", outside)
-    _report(errors, rows, out_of_scope & (rows["evidence"] != "").to_numpy(), "evidence", outside)
-
-    # Duplicates: one row per (assessment, indicator).
-    unique_key = key_ok & indicator_ok
-    pairs = group * (len(catalogue) + 1) + indicator_at
-    first_row = rows["row"].groupby(pairs).transform("first").to_numpy()
-    rows["first_row"] = first_row
-    _report(
-        errors,
-        rows,
-        unique_key & (rows["row"].to_numpy() != first_row),
-        "indicator",
-        lambda r: (
-            _("a second row for %(i)s of this assessment: see row %(n)s")
-            % {"i": r.indicator, "n": r.first_row}
-        ),
-    )
-
-    # Which rows change an answer, and whether their assessment lets them.
-    stored = list(
-        Answer.objects.filter(
-            assessment__country_id__in=wanted_countries, assessment__cycle__in=wanted_cycles
-        ).values_list("assessment_id", "indicator_id", "value", "na", "evidence", "flagged")
-        if existing
-        else []
-    )
-    where = {(a, i): n for n, (a, i, *_rest) in enumerate(stored)}
-    at = np.fromiter(
-        (
-            where.get(key, -1)
-            for key in zip(
-                rows["assessment_id"].tolist(), rows["indicator_id"].tolist(), strict=True
-            )
-        ),
-        dtype="int64",
-        count=len(rows),
-    )
-    old = list(zip(*stored, strict=True)) if stored else [[]] * 6
-    old_value = np.array([*old[2], None], dtype="float64")[at]
-    old_na = np.array([*old[3], False], dtype=bool)[at]
-    old_evidence = np.array([*old[4], ""], dtype=object)[at]
-    flagged = np.array([*old[5], False], dtype=bool)[at]
-    returned_with_flags = {a for a, _i, *_r, f in stored if f}
-    value = rows["value"].to_numpy()
-    value_changed = (rows["na"].to_numpy() != old_na) | ~(
-        (value == old_value) | (np.isnan(value) & np.isnan(old_value))
-    )
-    evidence_changed = has_evidence & (rows["evidence"].to_numpy() != old_evidence)
-    changed = key_ok & indicator_ok & value_ok & in_scope & (value_changed | evidence_changed)
-    locked = changed & rows["state"].isin(LOCKED_STATES).to_numpy()
-    _report(
-        errors,
-        rows,
-        locked & value_changed,
-        "value",
-        lambda r: _("assessment is %(s)s: answers are locked") % {"s": r.state},
-    )
-    _report(
-        errors,
-        rows,
-        locked & ~value_changed,
-        "evidence",
-        lambda r: _("assessment is %(s)s: answers are locked") % {"s": r.state},
-    )
-    _report(
-        errors,
-        rows,
-        changed
-        & (rows["state"] == State.RETURNED).to_numpy()
-        & rows["assessment_id"].isin(returned_with_flags).to_numpy()
-        & ~flagged,
-        "value",
-        _("assessment is returned: only the indicators returned for correction may change"),
-    )
-
-    if errors:
-        raise ImportRejected(errors)
-
-    plans = [
-        _Plan(
-            first_row=int(first),
-            cycle=int(cycle),
-            actor_id=int(actor_id),
-            perspective=str(p),
-            assessment=assessment,
-        )
-        for first, cycle, actor_id, p, assessment in zip(
-            firsts["row"],
-            firsts["cycle"],
-            firsts["actor_id"],
-            perspective,
-            assessments,
-            strict=True,
-        )
-    ]
-    evidence = rows["evidence"].to_numpy() if has_evidence else np.full(len(rows), None)
-    for g, code, row, v, na, text in zip(
-        group[changed],
-        rows["indicator"].to_numpy()[changed],
-        rows["row"].to_numpy()[changed],
-        value[changed],
-        rows["na"].to_numpy()[changed],
-        evidence[changed],
-        strict=True,
-    ):
-        plans[g].answers[code] = services.AnswerInput(
-            value=None if np.isnan(v) else float(v), na=bool(na), evidence=text
-        )
-        plans[g].rows[code] = int(row)
-    return [plan for plan, ok in zip(plans, group_key_ok, strict=True) if ok]
 
 
 def _parse(kind: tuple) -> tuple[float, bool, str | None]:
@@ -630,6 +507,223 @@ def _parse(kind: tuple) -> tuple[float, bool, str | None]:
     except InvalidValue as exc:
         return np.nan, False, str(exc)
     return (np.nan if value is None else value), na, None
+
+
+def check_values(t: Rows) -> None:
+    """A value fits its indicator's answer type, parsed once per distinct (answer type,
+    n/a allowed, text). Adds `value` (NaN for none), `na` and `value_ok`."""
+    kind = pd.Series(list(zip(t["answer_type"], t["allow_na"], t["raw"], strict=True)))
+    t.rows["value"], t.rows["na"], t.rows["value_problem"] = _spread(
+        kind, _parse, ("float64", bool, object)
+    )
+    t.rows["value_ok"] = t.rows["value_problem"].isna().to_numpy()
+    t.report(~t["value_ok"], "value", lambda r: r.value_problem)
+
+
+def check_perspective(t: Rows) -> None:
+    """One perspective per assessment; absent, an existing one keeps its own and a new one
+    takes `both`. Adds `assessment_perspective`."""
+    given, valid = t["perspective"] != "", t.rows["perspective"].isin(Perspective.values)
+    valid = valid.to_numpy()
+    t.report(
+        given & ~valid,
+        "perspective",
+        lambda r: (
+            _("%(p)r is not a perspective: origin, destination or both") % {"p": r.perspective}
+        ),
+    )
+    key_ok = t["key_ok"]
+    first_given = t.rows[key_ok & valid].drop_duplicates(_KEY)
+    said = np.full(len(t.groups), None, dtype=object)
+    said_on = np.full(len(t.groups), -1, dtype="int64")
+    at = t["group"][first_given.index]
+    said[at], said_on[at] = first_given["perspective"].to_numpy(), first_given["row"].to_numpy()
+    t.rows["said"], t.rows["said_on"] = t.per_group(said), t.per_group(said_on)
+    t.report(
+        key_ok & valid & (t["perspective"] != t["said"]),
+        "perspective",
+        lambda r: (
+            _("perspective %(p)s differs from %(f)s given on row %(n)s for this assessment")
+            % {"p": r.perspective, "f": r.said, "n": r.said_on}
+        ),
+    )
+    own = np.array([a.perspective if a else None for a in t.groups["assessment"]], dtype=object)
+    t.rows["own_perspective"] = t.per_group(own)
+    t.report(
+        (t["assessment_id"] >= 0)
+        & (t["row"] == t["said_on"])
+        & (t["said"] != t["own_perspective"]),
+        "perspective",
+        lambda r: (
+            _("the assessment's perspective is %(o)s, not %(p)s")
+            % {"o": r.own_perspective, "p": r.said}
+        ),
+    )
+    perspective = np.where(pd.notna(said), said, np.where(pd.notna(own), own, Perspective.BOTH))
+    t.groups["perspective"] = perspective.astype(object)
+    t.rows["assessment_perspective"] = t.per_group(t.groups["perspective"].to_numpy())
+
+
+def _outside(r) -> str:
+    return _(
+        "%(i)s is an indicator for countries of %(s)s, outside this assessment's "
+        "perspective (%(p)s)"
+    ) % {"i": r.indicator, "s": r.scope, "p": r.assessment_perspective}
+
+
+def check_scope(t: Rows) -> None:
+    """An indicator outside its assessment's perspective has no value nor evidence: the
+    rule of rules.in_scope. Adds `in_scope`."""
+    t.rows["in_scope"] = rules.in_scope(t["scope"], t["assessment_perspective"])
+    out_of_scope = t["key_ok"] & (t["indicator_at"] >= 0) & ~t["in_scope"]
+    answered = ~np.isnan(t["value"]) | t["na"]
+    t.report(out_of_scope & answered, "value", _outside)
+    t.report(out_of_scope & (t["evidence"] != ""), "evidence", _outside)
+
+
+def check_duplicates(t: Rows) -> None:
+    """One row per (assessment, indicator). Adds `first_row`, the row of the pair's first."""
+    at = t["indicator_at"]
+    pairs = t["group"] * (int(at.max(initial=0)) + 2) + at
+    t.rows["first_row"] = t.rows["row"].groupby(pairs).transform("first").to_numpy()
+    t.report(
+        t["key_ok"] & (at >= 0) & (t["row"] != t["first_row"]),
+        "indicator",
+        lambda r: (
+            _("a second row for %(i)s of this assessment: see row %(n)s")
+            % {"i": r.indicator, "n": r.first_row}
+        ),
+    )
+
+
+def find_changes(t: Rows) -> None:
+    """Which rows change a stored answer (or write a new one). Adds `value_changed`,
+    `changed` (a good row that changes its answer), `flagged` (its stored answer is
+    flagged for correction); on groups, `flagged_only` (the rule of rules.editable_only)."""
+    wanted = t.groups[t.groups["placed"]]
+    stored = list(
+        Answer.objects.filter(
+            assessment__country_id__in=set(wanted["country"]),
+            assessment__cycle__in={int(c) for c in wanted["cycle"]},
+        ).values_list("assessment_id", "indicator_id", "value", "na", "evidence", "flagged")
+        if t.existing
+        else []
+    )
+    where = {(a, i): n for n, (a, i, *_rest) in enumerate(stored)}
+    keys = zip(t.rows["assessment_id"].tolist(), t.rows["indicator_id"].tolist(), strict=True)
+    at = np.fromiter((where.get(key, -1) for key in keys), dtype="int64", count=len(t.rows))
+    old = list(zip(*stored, strict=True)) if stored else [[]] * 6
+    old_value = np.array([*old[2], None], dtype="float64")[at]
+    old_na = np.array([*old[3], False], dtype=bool)[at]
+    old_evidence = np.array([*old[4], ""], dtype=object)[at]
+    t.rows["flagged"] = np.array([*old[5], False], dtype=bool)[at]
+    value = t["value"]
+    value_changed = (t["na"] != old_na) | ~(
+        (value == old_value) | (np.isnan(value) & np.isnan(old_value))
+    )
+    evidence_changed = t.has_evidence & (t["evidence"] != old_evidence)
+    t.rows["value_changed"] = value_changed
+    t.rows["changed"] = (
+        t["key_ok"]
+        & (t["indicator_at"] >= 0)
+        & t["value_ok"]
+        & t["in_scope"]
+        & (value_changed | evidence_changed)
+    )
+    flagged: dict[int, list[int]] = {}
+    for assessment_id, indicator_id, *_rest, is_flagged in stored:
+        if is_flagged:
+            flagged.setdefault(assessment_id, []).append(indicator_id)
+    t.groups["flagged_only"] = [
+        a is not None
+        and rules.editable_only(a.state, lambda pk=a.pk: flagged.get(pk, ())) is not None
+        for a in t.groups["assessment"]
+    ]
+
+
+def check_locked(t: Rows) -> None:
+    """A submitted or validated assessment's answers do not change: rules.answers_locked."""
+    locked = t["changed"] & rules.answers_locked(t["state"])
+    message = lambda r: _("assessment is %(s)s: answers are locked") % {"s": r.state}  # noqa: E731
+    t.report(locked & t["value_changed"], "value", message)
+    t.report(locked & ~t["value_changed"], "evidence", message)
+
+
+def check_flagged_only(t: Rows) -> None:
+    """In an assessment returned with indicators flagged for correction, only those
+    change: rules.editable_only."""
+    t.report(
+        t["changed"] & t.per_group(t.groups["flagged_only"].to_numpy(dtype=bool)) & ~t["flagged"],
+        "value",
+        _("assessment is returned: only the indicators returned for correction may change"),
+    )
+
+
+CHECKS = (
+    check_countries,
+    check_cycles,
+    check_actors,
+    check_upload,
+    find_assessments,
+    check_framework_version,
+    check_indicators,
+    check_values,
+    check_perspective,
+    check_scope,
+    check_duplicates,
+    find_changes,
+    check_locked,
+    check_flagged_only,
+)
+
+
+def _check(frame: pd.DataFrame, only_assessment: Assessment | None) -> list[_Plan]:
+    """Every error of the file (raised together as ImportRejected), or what to write."""
+    check_columns(frame)
+    t = rows_of(frame, only_assessment)
+    for check in CHECKS:
+        check(t)
+    if t.errors:
+        raise ImportRejected(t.errors)
+    return _plans(t)
+
+
+def _plans(t: Rows) -> list[_Plan]:
+    """What to write to each assessment the file names, from its changed rows."""
+    groups = t.groups
+    plans = [
+        _Plan(
+            first_row=int(first),
+            cycle=int(cycle),
+            actor_id=int(actor_id),
+            perspective=str(p),
+            assessment=assessment,
+        )
+        for first, cycle, actor_id, p, assessment in zip(
+            groups["row"],
+            groups["cycle"],
+            groups["actor_id"],
+            groups["perspective"],
+            groups["assessment"],
+            strict=True,
+        )
+    ]
+    changed = t["changed"]
+    evidence = t["evidence"] if t.has_evidence else np.full(len(t.rows), None)
+    for g, code, row, v, na, text in zip(
+        t["group"][changed],
+        t["indicator"][changed],
+        t["row"][changed],
+        t["value"][changed],
+        t["na"][changed],
+        evidence[changed],
+        strict=True,
+    ):
+        plans[g].answers[code] = services.AnswerInput(
+            value=None if np.isnan(v) else float(v), na=bool(na), evidence=text
+        )
+        plans[g].rows[code] = int(row)
+    return [plan for plan, ok in zip(plans, groups["key_ok"], strict=True) if ok]
 
 
 # --- Writing ------------------------------------------------------------------------------

@@ -158,3 +158,19 @@ def test_catalogue_text_reaches_the_charts_inert():
         title="t",
     )["layout"]["yaxis"]
     assert axis["ticktext"] == ["&lt;b&gt;Health&lt;/b&gt;"]
+
+
+def test_the_divergence_table_rounds_half_away_as_the_stored_scores_do(
+    reviewer_client, make_score, make_spreads
+):
+    """Four ministries' 0.483, 0.667, 0.388 and 0.807 consolidate to 0.58625, computed as
+    0.5862499999999999: published half away from zero it is 58.63 (DESIGN §4), by the one
+    rounding the scores use — not 58.62, as a rounding of the float's shortest text gave."""
+    from assessments.scoring import round_half_away
+
+    value = sum([0.483, 0.667, 0.388, 0.807]) / 4
+    assert round_half_away(100 * value, 2) == 58.63
+    make_score("PHL", 2026, PHL_2026)
+    make_spreads("PHL", 2026, {"H-INS-01": (value, 100 * (0.807 - 0.388), 4)})
+    response = reviewer_client.get("/dashboards/country/PHL/")
+    assert table_rows(response, "divergence")[0][2:5] == [58.63, 41.9, 4]
