@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.roles import principal_of
-from assessments import scoring
+from assessments import rules, scoring
 from assessments.answer_sheet import AnswerSheet
-from assessments.choices import EDITABLE_STATES, Action, State
+from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
@@ -38,7 +38,7 @@ from assessments.services import (
     save_answers,
 )
 from assessments.values import format_value
-from coherence.choices import Dimension, Link, Perspective, Role
+from coherence.choices import Dimension, Link, Role
 from coherence.errors import NotFound, Refusal
 from coherence.models import Country
 from coherence.spreadsheets import download
@@ -67,7 +67,7 @@ def _can_edit(principal, assessment: Assessment) -> bool:
     return (
         principal.is_focal_point
         and principal.actor_id == assessment.actor_id
-        and assessment.state in EDITABLE_STATES
+        and not rules.answers_locked(assessment.state)
     )
 
 
@@ -90,10 +90,11 @@ def _with_progress(assessments: list[Assessment]) -> list[Assessment]:
             counts[version][perspective] = n
     for assessment in assessments:
         per = counts.get(assessment.framework_id, {})
-        if assessment.perspective == Perspective.BOTH:
-            assessment.in_scope = sum(per.values())
-        else:
-            assessment.in_scope = per.get(Perspective.BOTH, 0) + per.get(assessment.perspective, 0)
+        assessment.in_scope = sum(
+            n
+            for perspective, n in per.items()
+            if rules.in_scope(perspective, assessment.perspective)
+        )
     return assessments
 
 
