@@ -102,3 +102,20 @@ def test_the_lockout_is_logged(users, caplog):
             sign_in("/accounts/login/", "focal-phl", "guess")
     locked = [r.getMessage() for r in caplog.records if "locked out" in r.getMessage()]
     assert locked and "username='focal-phl'" in locked[0]
+
+
+@pytest.mark.parametrize(
+    "language, heading, wait",
+    [
+        ("fr", "Connexion bloquée", "Réessayez dans 15 minutes."),
+        ("es", "Inicio de sesión bloqueado", "Vuelva a intentarlo dentro de 15 minutos."),
+    ],
+)
+def test_the_lockout_page_speaks_the_users_language(users, language, heading, wait):
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    client.cookies["django_language"] = language
+    for _ in range(LIMIT + 1):
+        response = client.post("/accounts/login/", {"username": "focal-phl", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert f"<h1>{heading}</h1>" in html and wait in html
