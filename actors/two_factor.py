@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
+from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -141,6 +141,11 @@ def confirm_authenticator(device: TOTPDevice) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
     return codes
+
+
+def throttled(user) -> bool:
+    """Every device of the user refuses codes for now: wrong codes double the wait."""
+    return all(not device.verify_is_allowed()[0] for device in devices_for_user(user))
 
 
 def recovery_codes_left(user) -> int:

@@ -64,6 +64,9 @@ def verify(request):
         return redirect(reverse("two_factor_setup") + "?" + request.GET.urlencode())
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Throttled already (django-otp doubles the wait after each wrong code): say so,
+        # rather than call a possibly right code wrong.
+        waiting = two_factor.throttled(request.user)
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
@@ -80,7 +83,10 @@ def verify(request):
             request.user.get_username(),
             client_ip(request),
         )
-        form.add_error("code", _("This code is not valid. Try the next one your app shows."))
+        if waiting:
+            form.add_error("code", _("Too many wrong codes: wait a minute, then try again."))
+        else:
+            form.add_error("code", _("This code is not valid. Try the next one your app shows."))
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)}
     )

@@ -208,7 +208,9 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success does not clear the count: it would clear every failure from its address too, so
+# one's own account could reset the count against another's.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "actors.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "actors.signin.client_ip"
 

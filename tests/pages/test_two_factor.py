@@ -166,3 +166,15 @@ def test_off_the_setting_asks_nobody_without_an_app(users, settings):
     settings.REQUIRE_2FA = False
     client = sign_in("cochair")
     assert client.get("/").status_code == 200
+
+
+def test_wrong_codes_make_the_next_one_wait(users, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 60
+    device = with_app(users["reviewer"])
+    client = sign_in("cochair")
+    wrong = client.post("/accounts/two-factor/?next=/", {"code": code_of(device, steps_ahead=9)})
+    assert "This code is not valid" in wrong.content.decode()
+    # For a minute even the right code is refused, and the page says why.
+    waiting = client.post("/accounts/two-factor/?next=/", {"code": code_of(device)})
+    assert "Too many wrong codes" in waiting.content.decode()
+    assert client.get("/").status_code == 302
