@@ -9,7 +9,7 @@ from assessments import views as assessment_views
 urlpatterns = [
     path("api/v1/", include("assessments.api.urls")),  # first: the busiest paths
     path("", assessment_views.start, name="start"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("actors.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assessments/", include("assessments.urls")),
     path("grid/", include("instruments.grid.urls")),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.models import Answer, Assessment
 from tests.factories import PASSWORD
-from tests.pages.conftest import read_form
+from tests.pages.conftest import read_form, sign_in_request
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def strict(users):
     client = Client(enforce_csrf_checks=True)
-    assert client.login(username="focal-phl", password=PASSWORD)
+    assert client.login(request=sign_in_request(), username="focal-phl", password=PASSWORD)
     return client
 
 
