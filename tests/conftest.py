@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -32,12 +33,32 @@ def assessment(catalogue, users):
     )
 
 
+# The tests of code that has a PostgreSQL fast path (assessments.pg) and a portable twin:
+# answers written in bulk, answers read and scores written by the recompute, the importer.
+# CI runs them a second time on SQLite (`-m backends`), so neither half goes untested.
+BOTH_BACKENDS = {
+    "tests/assessments/test_pgbinary.py",
+    "tests/assessments/test_save_conflict.py",
+    "tests/assessments/test_transitions.py",
+    "tests/assessments/test_import_in_bulk.py",
+    "tests/assessments/test_import_good_files.py",
+    "tests/assessments/test_import_checks.py",
+    "tests/assessments/test_tasks_after_commit.py",
+    "tests/api/test_api_scores_contract.py",
+    "tests/api/test_api_score_cache.py",
+    "tests/catalogue/test_load_catalogue.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     real_services = os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")
     skip = pytest.mark.skip(reason="needs DATABASE_URL and REDIS_URL (a real worker)")
+    root = Path(__file__).resolve().parents[1]
     for item in items:
         if item.get_closest_marker("worker") and not real_services:
             item.add_marker(skip)
+        if str(Path(item.fspath).relative_to(root)) in BOTH_BACKENDS:
+            item.add_marker(pytest.mark.backends)
 
 
 @pytest.fixture(autouse=True)
