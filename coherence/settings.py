@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "coherence.api.renderers.CSVRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["coherence.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["coherence.api.filters.StrictFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "coherence.api.throttling.AnonThrottle",
