@@ -21,11 +21,13 @@ LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes $(LOCK_FO
 $(VENV)/.installed: $(BIN)/activate requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check  # a dependency in pyproject.toml but not in the lock: run `make lock`
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/activate requirements-dev.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -46,7 +48,10 @@ lint: install-dev
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
 
-lock: install-dev
+# uv comes from the current dev lock (pip check may refuse the venv until the locks follow
+# a changed pyproject.toml, so not through install-dev).
+lock: $(BIN)/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(LOCK) -o requirements.lock
 	$(LOCK) --extra dev -o requirements-dev.lock
 
