@@ -5,19 +5,30 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench install install-dev worker clean
+.PHONY: run test lint bench install install-dev worker clean lock audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(PY) -m pip install --quiet -e .
+# Installs come from the lock files, every package pinned with its hashes; the project
+# itself is installed on top without dependencies. `make lock` regenerates them from
+# pyproject.toml (add LOCK_ARGS=--upgrade to move every pin to the newest allowed).
+LOCK_FOR := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes $(LOCK_FOR) \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+$(VENV)/.installed: $(BIN)/activate requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check  # a dependency in pyproject.toml but not in the lock: run `make lock`
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+$(VENV)/.installed-dev: $(BIN)/activate requirements-dev.lock pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
+	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -36,6 +47,17 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)
+
+# uv comes from the current dev lock (pip check may refuse the venv until the locks follow
+# a changed pyproject.toml, so not through install-dev).
+lock: $(BIN)/activate
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
+
+# A release step, not CI's: pip-audit asks PyPI's advisory database, so it needs the network.
+audit: install-dev
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements-dev.lock
 
 worker: install
 	$(BIN)/celery -A coherence worker -Q celery,heavy --loglevel=info

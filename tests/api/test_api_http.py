@@ -134,6 +134,27 @@ def test_csv_neutralises_cells_that_would_run_as_formulas(catalogue, partner, st
     assert rows["PHL-CHE-MP"]["countries"] == "CHE;PHL"
 
 
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        (" =1+1", "' =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b1+1", "'\uff0b1+1"),
+        ("\uff0d1+1", "'\uff0d1+1"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
+        (";=1+1", ";'=1+1"),
+        ("Name;=HYPERLINK(1)", "Name;'=HYPERLINK(1)"),
+    ],
+)
+def test_csv_neutralises_formulas_behind_blanks_full_width_forms_and_separators(
+    catalogue, partner, name, written
+):
+    Instrument.objects.filter(code="MIGOF").update(name=name)
+    rows = {row["code"]: row for row in read_csv(partner.get(API + "instruments/?format=csv"))}
+    assert rows["MIGOF"]["name"] == written
+
+
 def test_csv_keeps_negative_numbers_as_numbers(catalogue, partner):
     i = catalogue["instruments"]
     Interaction.objects.create(source=i["MIGOF"], target=i["PHL-LMP"], score=-3, rationale="-no")

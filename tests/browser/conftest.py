@@ -1,6 +1,7 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against the live test server.
 Screenshots land in test-artifacts/ (kept by CI as artefacts); every page's console
-errors are collected so a test can assert there are none."""
+errors are collected so a test can assert there are none, and so is every
+Content-Security-Policy violation: a test that met one fails at teardown."""
 
 import os
 import re
@@ -63,9 +64,25 @@ def page(browser, live_server, request):
             and page.external_requests.append(r.url)
         ),
     )
+    page.csp_violations = []
+    context.expose_binding("__cspViolation", lambda source, text: page.csp_violations.append(text))
+    context.add_init_script(CSP_COLLECTOR)
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert page.csp_violations == [], "Content-Security-Policy violations"
+
+
+# Reports every violation of the page's Content-Security-Policy (a blocked inline script,
+# style, eval or outside request) to page.csp_violations.
+CSP_COLLECTOR = """
+document.addEventListener("securitypolicyviolation", (e) => {
+    window.__cspViolation(
+        `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} on ${e.documentURI}` +
+        (e.sample ? `: ${e.sample}` : "")
+    );
+});
+"""
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Every dashboard's figures download as CSV (one table) and XLSX (every table), open in
 pandas with the page's numbers, and carry no live formula."""
 
+import csv
 import io
 
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from actors.models import Actor, Interest
+from coherence.spreadsheets import neutralise
 from instruments.models import Instrument, Interaction
 from tests.dashboards.conftest import table_rows
 
@@ -169,3 +171,52 @@ def test_pages_link_their_downloads(reviewer_client, known_scores):
 def test_instruments_are_untouched_by_exports(reviewer_client, formulas):
     reviewer_client.get("/grid/cell/?level=national&tool_type=policy&export=csv", follow=True)
     assert Instrument.objects.get(code="PHL-LMP").name == FORMULA
+
+
+# What a spreadsheet skips before it decides a cell is a formula (blanks, line breaks), the
+# full-width forms it folds to = + - @, and a formula behind a leading separator, which a
+# spreadsheet that splits cells on `;` reads as a cell of its own.
+HIDDEN_FORMULAS = {
+    " =1+1": "' =1+1",
+    "\n=1+1": "'\n=1+1",
+    "\t \n@SUM(A1)": "'\t \n@SUM(A1)",
+    "\uff1d1+1": "'\uff1d1+1",
+    "\uff0b1+1": "'\uff0b1+1",
+    "\uff0dcmd|' /C calc'!A0": "'\uff0dcmd|' /C calc'!A0",
+    "\uff20SUM(A1)": "'\uff20SUM(A1)",
+    ";=1+1": ";'=1+1",
+    " , =1+1": " ,' =1+1",
+    "Name;=HYPERLINK(1)": "Name;'=HYPERLINK(1)",
+    "-2+3+cmd|' /C calc'!A0": "'-2+3+cmd|' /C calc'!A0",
+}
+
+
+@pytest.mark.parametrize(("name", "written"), HIDDEN_FORMULAS.items())
+def test_exports_neutralise_formulas_behind_blanks_and_full_width_forms(
+    reviewer_client, catalogue, name, written
+):
+    Instrument.objects.filter(code="PHL-LMP").update(name=name)
+    url = "/grid/cell/?level=national&tool_type=policy&country=PHL&export=csv"
+    response = reviewer_client.get(url, follow=True)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    assert [row["name"] for row in rows] == [written]
+    response = reviewer_client.get(url.replace("csv", "xlsx"), follow=True)
+    cell = load_workbook(io.BytesIO(response.content))["instruments"]["B2"]
+    assert cell.value == written and cell.data_type == "s"
+
+
+def test_negative_numbers_stay_numbers_in_exports(reviewer_client, formulas):
+    frame = read_csv(reviewer_client.get("/dashboards/interactions/?export=csv&table=incoherences"))
+    assert frame["score"].tolist() == [-2]
+    workbook = load_workbook(
+        io.BytesIO(reviewer_client.get("/dashboards/interactions/?export=xlsx").content)
+    )
+    rows = list(workbook["incoherences"].iter_rows(values_only=True))
+    scores = [row[rows[0].index("score")] for row in rows[1:]]
+    assert scores == [-2]
+
+
+@pytest.mark.parametrize("text", ["-3", "-2.5", " -7 ", "+4", "1e-3"])
+def test_the_text_of_a_number_is_not_a_formula(text):
+    assert neutralise(text) == text
