@@ -17,6 +17,7 @@ from django.db import connection
 
 from assessments import catchup, services, tasks
 from assessments.models import Answer, AssessmentScore, ConsolidatedScore
+from coherence.celery import app
 from tests.worker import ROOT, VISIBILITY_TIMEOUT, database_url, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -184,9 +185,18 @@ def test_the_periodic_task_requeues_a_score_whose_recompute_was_lost(
 def test_a_starting_worker_requeues_a_score_whose_recompute_was_lost(
     celery_worker_process, assessment, users
 ):
+    wait_for(lambda: AssessmentScore.objects.filter(assessment=assessment, stale=False).exists())
     celery_worker_process.stop()
     save_with_the_broker_down(assessment)
     assert AssessmentScore.objects.get(assessment=assessment).stale is True
+
+    # While a recompute waits in a queue, the catch-up leaves the stale score alone: what
+    # waits may be its own recompute.
+    tasks.recompute_consolidation.delay("PHL", 2026)
+    assert catchup.waiting_recomputes() == 1
+    assert catchup.requeue_stale_scores(0) == {"stale": 1, "queued": 0}
+    app.control.purge()  # that message lost too
+    assert catchup.waiting_recomputes() == 0
 
     celery_worker_process.start()
     score = wait_for(
