@@ -52,7 +52,12 @@ def recompute_all(framework_id: int | None = None, chunk: int | None = None) -> 
         chunks, counts = recompute.plan_chunks(
             framework_id, chunk or recompute.FULL_RECOMPUTE_CHUNK
         )
-        transaction.on_commit(lambda: [recompute_country_cycles.delay(c) for c in chunks])
+
+        def queue_chunks() -> None:
+            for pairs in chunks:
+                recompute_country_cycles.delay(pairs)
+
+        transaction.on_commit(queue_chunks)
     return {**counts, "chunks": len(chunks)}
 
 
