@@ -1,8 +1,6 @@
 from django.contrib import admin, messages
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments import services
 from assessments.models import (
     Answer,
     Assessment,
@@ -53,10 +51,11 @@ class IndicatorAdmin(admin.ModelAdmin):
         weight_changed = change and "weight" in form.changed_data
         super().save_model(request, obj, form, change)
         if weight_changed:
-            # A weight change recomputes every score of that version (DESIGN §3).
+            # A weight change recomputes every score of that version (DESIGN §3); they are
+            # stale from this save's commit on, until their chunk of the recompute has run.
             from assessments import tasks
 
-            transaction.on_commit(lambda: services.delay_safely(tasks.recompute_all))
+            tasks.request_full_recompute(obj.version_id)
             messages.info(request, "Scores of this version are being recomputed.")
 
 

@@ -6,12 +6,13 @@ transaction, so running it twice gives the same scores.
 """
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments import scoring
@@ -325,3 +326,117 @@ def _write_country_scores(scores, framework_id: int) -> None:
             **_score_columns(values, framework_id),
         },
     )
+
+
+# --- The full recompute as a Celery task: in chunks --------------------------------------
+# `recompute_all` above is one transaction over everything: the fastest way, for the
+# command and the bench. A worker runs it as chunks instead (assessments.tasks), each a
+# whole number of country-cycles, so that a chunk lasts seconds, fits well inside the
+# broker's visibility timeout, and a killed worker loses one chunk, redelivered within
+# minutes, not the whole run.
+
+FULL_RECOMPUTE_CHUNK = 500  # assessments a chunk, at most (a bigger country-cycle alone)
+
+
+def _pairs_filter(pairs: Iterable[tuple[str, int]]) -> Q:
+    # One term per cycle, not per pair: SQLite limits how deep an expression may nest.
+    by_cycle: dict[int, set[str]] = {}
+    for country, cycle in pairs:
+        by_cycle.setdefault(int(cycle), set()).add(country)
+    where = Q(pk__in=[])
+    for cycle, countries in by_cycle.items():
+        where |= Q(cycle=cycle, country_id__in=sorted(countries))
+    return where
+
+
+@transaction.atomic(savepoint=False)  # in the caller's transaction where there is one
+def mark_all_stale(framework_id: int | None = None) -> None:
+    """Mark every score (of one framework version, where given) stale: a full recompute has
+    been asked for and each score is stale until its chunk has replaced it."""
+    of_version = {} if framework_id is None else {"framework_id": framework_id}
+    AssessmentScore.objects.filter(**of_version).update(stale=True)
+    ConsolidatedScore.objects.filter(**of_version).update(stale=True)
+    scores_changed()  # a bulk update sends no signal
+
+
+def plan_chunks(
+    framework_id: int | None = None, size: int = FULL_RECOMPUTE_CHUNK
+) -> tuple[list[list[tuple[str, int]]], dict]:
+    """The country-cycles to recompute (of one version, where given), in chunks of at most
+    `size` assessments, each chunk of one framework version; and the counts of the run."""
+    rows = (
+        Assessment.objects.filter(
+            **({} if framework_id is None else {"framework_id": framework_id})
+        )
+        .values("framework_id", "country_id", "cycle")
+        .annotate(n=Count("id"), validated=Count("id", filter=Q(state=State.VALIDATED)))
+        .order_by("framework_id", "country_id", "cycle")
+    )
+    chunks: list[list[tuple[str, int]]] = []
+    counts = {"assessments": 0, "countries": 0}
+    current, in_current, version = [], 0, None
+    for row in rows:
+        if current and (row["framework_id"] != version or in_current + row["n"] > size):
+            chunks.append(current)
+            current, in_current = [], 0
+        version = row["framework_id"]
+        current.append((row["country_id"], row["cycle"]))
+        in_current += row["n"]
+        counts["assessments"] += row["n"]
+        counts["countries"] += bool(row["validated"])
+    if current:
+        chunks.append(current)
+    return chunks, counts
+
+
+def recompute_country_cycles(pairs: list[tuple[str, int]]) -> dict:
+    """Recompute these country-cycles whole — each of their assessments and their
+    consolidation — and replace their stored scores, in one transaction. Idempotent: a
+    chunk run twice, or redelivered after its worker died, gives the same scores."""
+    pairs = list(dict.fromkeys((country, int(cycle)) for country, cycle in pairs))
+    counts = {"assessments": 0, "countries": 0}
+    if not pairs:
+        return counts
+    where = _pairs_filter(pairs)
+    with _collector_paused(), transaction.atomic():
+        # The same lock, in the same order, as a save's and a single recompute's.
+        locked = list(
+            Assessment.objects.select_for_update()
+            .filter(where)
+            .order_by("pk")
+            .values_list("pk", "framework_id")
+        )
+        ids = [pk for pk, _ in locked]
+        AssessmentScore.objects.filter(assessment_id__in=ids).delete()
+        ConsolidatedScore.objects.filter(where).delete()
+        IndicatorConsolidation.objects.filter(where).delete()
+        scores_changed()  # COPY sends no signals
+        by_version: dict[int, list[int]] = {}
+        for pk, framework_id in locked:
+            by_version.setdefault(framework_id, []).append(pk)
+        a = Assessment._meta.db_table
+        for framework_id, version_ids in by_version.items():
+            indicators = indicator_frame(framework_id)
+            placeholders = ", ".join(["%s"] * len(version_ids))
+            assessments, answers = _assessment_frames(
+                f"{a}.id IN ({placeholders})", version_ids, indicators
+            )
+            per_assessment, per_country = scoring.score_all(indicators, assessments, answers)
+            _write_assessment_scores(per_assessment, framework_id)
+            _write_country_scores(per_country, framework_id)
+            _write_consolidations(per_country.indicators, indicators)
+            counts["assessments"] += len(per_assessment.totals)
+            counts["countries"] += len(per_country.totals)
+    return counts
+
+
+def stale_country_cycles() -> set[tuple[str, int]]:
+    """The country-cycles with a stale score (an assessment's or the consolidation): two
+    queries, which find nothing when every score is fresh."""
+    pairs = set(
+        AssessmentScore.objects.filter(stale=True).values_list(
+            "assessment__country_id", "assessment__cycle"
+        )
+    )
+    pairs.update(ConsolidatedScore.objects.filter(stale=True).values_list("country_id", "cycle"))
+    return pairs

@@ -1,13 +1,24 @@
 """Celery tasks: thin, they take ids and call a service. Each recompute is idempotent
 (it recomputes from the stored answers and replaces the stored scores in one
-transaction), so late acknowledgement and redelivery are safe."""
+transaction), so late acknowledgement and redelivery are safe.
+
+The full recompute runs as chunks (`recompute_country_cycles`, on the `heavy` queue), each
+lasting seconds: a worker killed in the middle loses one chunk, which the broker hands out
+again once its visibility timeout (minutes, coherence/settings.py) has passed."""
 
 from celery import shared_task
-from django.db import OperationalError
+from celery.signals import worker_ready
+from django.db import OperationalError, transaction
 
-from assessments import recompute
+from assessments import catchup, recompute
 
-_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+# Backoff stays far inside the visibility timeout: a retry waits in the worker, unacked.
+_RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 30,
+    "max_retries": 5,
+}
 
 
 @shared_task(acks_late=True, **_RETRY)
@@ -25,13 +36,52 @@ def recompute_consolidation(country: str, cycle: int) -> None:
     recompute.recompute_consolidation(country, cycle)
 
 
-@shared_task(bind=True, acks_late=True, **_RETRY)
-def recompute_all(self) -> dict:
-    """Everything, after a weight change and nightly; progress goes to the task state
-    (`current` / `total`) for a progress bar."""
+@shared_task(acks_late=True, **_RETRY)
+def recompute_country_cycles(pairs: list[list]) -> dict:
+    """One chunk of the full recompute: these (country, cycle) pairs, whole."""
+    return recompute.recompute_country_cycles([(country, cycle) for country, cycle in pairs])
 
-    def progress(current: int, total: int) -> None:
-        if self.request.id and not self.request.is_eager:
-            self.update_state(state="PROGRESS", meta={"current": current, "total": total})
 
-    return recompute.recompute_all(progress=progress)
+@shared_task(acks_late=True, **_RETRY)
+def recompute_all(framework_id: int | None = None, chunk: int | None = None) -> dict:
+    """Everything (of one framework version, where given), after a weight change and
+    nightly: marks every score stale, then queues the chunks once that has committed.
+    Returns the counts and the number of chunks; progress is the stale scores left."""
+    with transaction.atomic():
+        recompute.mark_all_stale(framework_id)
+        chunks, counts = recompute.plan_chunks(
+            framework_id, chunk or recompute.FULL_RECOMPUTE_CHUNK
+        )
+
+        def queue_chunks() -> None:
+            for pairs in chunks:
+                recompute_country_cycles.delay(pairs)
+
+        transaction.on_commit(queue_chunks)
+    return {**counts, "chunks": len(chunks)}
+
+
+@shared_task(acks_late=True, **_RETRY)
+def requeue_stale_scores(grace: float | None = None) -> dict:
+    """Every minute (beat) and at each worker's start: catch up stale scores whose
+    recompute was lost (assessments.catchup)."""
+    return catchup.requeue_stale_scores(grace)
+
+
+def request_full_recompute(framework_id: int | None = None, chunk: int | None = None) -> None:
+    """Ask for a full recompute: every affected score is stale from this transaction's
+    commit on, and stays so until its chunk has run — even if the broker is down now (the
+    stale scores are then caught up by `requeue_stale_scores`)."""
+    from assessments.services import delay_safely
+
+    recompute.mark_all_stale(framework_id)
+    transaction.on_commit(lambda: delay_safely(recompute_all, framework_id, chunk))
+
+
+@worker_ready.connect
+def _catch_up_on_start(sender, **kwargs) -> None:
+    """A worker that starts re-queues the stale scores at once (no grace): those of saves
+    made while no worker or no broker was there."""
+    from assessments.services import delay_safely
+
+    delay_safely(requeue_stale_scores, 0)

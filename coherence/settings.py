@@ -134,22 +134,32 @@ else:
 # process shares can learn of (a command's recompute, say): not in the process's own.
 API_CACHE_SCORES = REDIS_URL is not None
 
-# Time limits come from the environment so tests can run a worker with small ones.
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660, minimum=1)
+# Time limits come from the environment so tests can run a worker with small ones. Every
+# task lasts seconds: the full recompute runs as chunks of country-cycles (assessments.tasks).
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 45, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60, minimum=1)
 if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured(
         "CELERY_TASK_TIME_LIMIT must be greater than CELERY_TASK_SOFT_TIME_LIMIT."
     )
 # A task not acknowledged within the visibility timeout is redelivered: keep it longer
-# than the hard limit so a running task is never handed to a second worker.
+# than the hard limit so a running task is never handed to a second worker, and short, so
+# that the task of a worker that died (killed, its machine lost) runs again within minutes.
+# With Redis it is one value for every queue (a connection's transport option), sized to
+# the longest task, a chunk of the full recompute. Unacknowledged messages are checked
+# for every CELERY_UNACKED_RESTORE_INTERVAL seconds: redelivery comes at most
+# visibility timeout + that interval after the delivery.
 CELERY_VISIBILITY_TIMEOUT = env_int(
-    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2, minimum=1
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 30, minimum=1
 )
 if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must be greater than CELERY_TASK_TIME_LIMIT."
     )
+CELERY_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1)
+# A stale score is re-queued once it has been stale this long with no recompute waiting
+# in the queues (assessments.catchup; beat checks every minute).
+SCORES_REQUEUE_AFTER = env_int("SCORES_REQUEUE_AFTER", 60, minimum=0)
 CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
 # Without Redis, tasks run in process; services queue them on commit either way.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
@@ -161,6 +171,8 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": CELERY_UNACKED_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,  # each interval scans (kombu's default: every 10th)
     # A save must not hang when the broker is down: fail fast, the score stays stale.
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
@@ -176,13 +188,24 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-# The full recompute is heavy: it has a queue of its own so saves are never behind it.
-CELERY_TASK_ROUTES = {"assessments.tasks.recompute_all": {"queue": "heavy"}}
+# The full recompute is heavy: it and its chunks have a queue of their own so saves are
+# never behind them.
+CELERY_TASK_ROUTES = {
+    "assessments.tasks.recompute_all": {"queue": "heavy"},
+    "assessments.tasks.recompute_country_cycles": {"queue": "heavy"},
+}
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {
         "task": "assessments.tasks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
-    }
+    },
+    # Scores whose recompute was lost (the broker was down at the save) catch up by
+    # themselves. Expires: while no worker runs, the minutes' checks do not pile up.
+    "requeue-stale-scores": {
+        "task": "assessments.tasks.requeue_stale_scores",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Auth ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SOFT_TIME_LIMIT, TIME_LIMIT, VISIBILITY_TIMEOUT = 15, 20, 25
 
 
 def database_url(settings_dict) -> str:
@@ -33,9 +34,11 @@ class Worker:
         self.env = {
             **os.environ,
             "DATABASE_URL": database,
-            "CELERY_TASK_SOFT_TIME_LIMIT": "90",
-            "CELERY_TASK_TIME_LIMIT": "100",
-            "CELERY_VISIBILITY_TIMEOUT": "120",
+            # Short, so that a test sees a dead worker's task redelivered within seconds.
+            "CELERY_TASK_SOFT_TIME_LIMIT": str(SOFT_TIME_LIMIT),
+            "CELERY_TASK_TIME_LIMIT": str(TIME_LIMIT),
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
             "CELERY_TASK_REJECT_ON_WORKER_LOST": "on",
             "COHERENCE_PAUSE_FILE": str(pause_file),
         }
@@ -86,6 +89,27 @@ class Worker:
             if replies:
                 return
         raise RuntimeError(f"the worker did not answer in {timeout} s; see {self.log}")
+
+    def pause(self) -> None:
+        """Pause the next recompute before it commits (tests/worker_hooks.py)."""
+        self.marker("reached").unlink(missing_ok=True)
+        self.marker("release").unlink(missing_ok=True)
+        self.pause_file.touch()
+
+    def wait_paused(self) -> None:
+        wait_for(lambda: self.marker("reached").exists())
+
+    def release(self) -> None:
+        self.marker("release").touch()
+
+    def marker(self, suffix: str) -> Path:
+        return self.pause_file.with_name(f"{self.pause_file.name}.{suffix}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker, its parent with its children, as when its machine is
+        lost: nobody acknowledges or rejects the message it was running."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def child_pids(self) -> list[int]:
         out = subprocess.run(  # noqa: S603

@@ -93,21 +93,22 @@ def test_a_worker_killed_mid_recompute_keeps_the_old_scores_then_redelivery_fixe
     from assessments.models import Answer
 
     Answer.objects.filter(assessment=assessment, indicator__code="H-INS-01").update(value=0.0)
-    pause = celery_worker_process.pause_file
-    pause.touch()
+    celery_worker_process.pause()
     result = tasks.recompute_all.delay()
-    wait_for(lambda: pause.with_name(pause.name + ".reached").exists())
+    celery_worker_process.wait_paused()  # in the chunk, its scores written, not committed
     for pid in celery_worker_process.child_pids():
         os.kill(pid, signal.SIGKILL)
 
-    # Killed before commit: the old scores are still there.
+    # Killed before commit: the old scores are still there, marked stale.
     still = ConsolidatedScore.objects.get(country_id="PHL", cycle=2026)
-    assert still.overall == 100.0
+    assert (still.overall, still.stale) == (100.0, True)
+    assert result.get(timeout=60) == {"assessments": 1, "countries": 1, "chunks": 1}
 
-    # The message was rejected on worker loss and redelivered: it ends with correct scores.
+    # The chunk was rejected on worker loss and redelivered: it ends with correct scores.
     wait_for(
-        lambda: ConsolidatedScore.objects.filter(country_id="PHL", overall=0.0).exists(),
+        lambda: ConsolidatedScore.objects.filter(
+            country_id="PHL", overall=0.0, stale=False
+        ).exists(),
         timeout=90,
     )
-    assert result.get(timeout=60) == {"assessments": 1, "countries": 1}
     assert AssessmentScore.objects.get(assessment=assessment).overall == 0.0
