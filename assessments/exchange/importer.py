@@ -116,9 +116,13 @@ MAX_FILE_ROWS = 250_000
 
 def upload_limits(assessment: Assessment) -> readers.Limits:
     """How much of a file a page upload for `assessment` reads."""
-    indicators = Indicator.objects.filter(version_id=assessment.framework_id).count()
+    return limits_for_one(Indicator.objects.filter(version_id=assessment.framework_id).count())
+
+
+def limits_for_one(indicators: int) -> readers.Limits:
+    """How much of a file is read for one assessment of a framework of `indicators`."""
     return readers.Limits(
-        rows=1 + indicators + UPLOAD_ROW_MARGIN,
+        rows=indicators + UPLOAD_ROW_MARGIN,
         last_row=1_000,
         unpacked_bytes=20 * 2**20,
         advice=_("this upload is for one assessment, whose framework has %(n)s indicators")
@@ -129,7 +133,7 @@ def upload_limits(assessment: Assessment) -> readers.Limits:
 def file_limits() -> readers.Limits:
     """How much of a file the command (or any import of many assessments) reads."""
     return readers.Limits(
-        rows=1 + MAX_FILE_ROWS,
+        rows=MAX_FILE_ROWS,
         last_row=4 * MAX_FILE_ROWS,
         unpacked_bytes=256 * 2**20,
         advice=_("split the file into files of at most %(n)s rows") % {"n": f"{MAX_FILE_ROWS:,}"},
@@ -667,10 +671,11 @@ def import_responses(
     """Check a whole responses file and, when every row is good, write it in one
     transaction and bring each of its assessments to `status` (DESIGN §5).
 
-    `file` is a path, bytes or a binary file object; `filename` (else the file's own
-    name) tells CSV from XLSX by its extension. `only_assessment` restricts the file to
-    that one assessment (an upload from its page). Raises ImportRejected with every bad
-    row; then nothing is written.
+    `file` is a path, bytes or a binary file object, read a row at a time; `filename`
+    (else the file's own name) tells CSV from XLSX by its extension. `only_assessment`
+    restricts the file to that one assessment (an upload from its page) and reads no more
+    rows than it can hold; otherwise at most MAX_FILE_ROWS. Raises ImportRejected with the
+    file's first MAX_ERRORS errors and how many more; then nothing is written.
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")

@@ -33,7 +33,7 @@ _INTERNED = 65_536  # distinct texts of a column shared between rows, beyond: no
 
 @dataclass(frozen=True)
 class Limits:
-    """How far a file is read. `rows`: rows with something in them, the header included;
+    """How far a file is read. `rows`: rows with something in them under the header;
     `last_row`: the last row number read at all, blank or not; `unpacked_bytes`: an XLSX's
     members together, uncompressed; `advice`: said with a refusal for size."""
 
@@ -233,7 +233,7 @@ def _table(rows: Iterable[list[str]], columns: tuple[str, ...], limits: Limits) 
         if not any(texts):
             continue
         filled += 1
-        if filled > limits.rows:
+        if filled > limits.rows + 1:
             raise _refused(
                 _("more than %(n)s rows: %(advice)s")
                 % {"n": f"{limits.rows:,}", "advice": limits.advice},
