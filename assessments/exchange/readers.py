@@ -219,7 +219,7 @@ def _table(rows: Iterable[list[str]], columns: tuple[str, ...], limits: Limits) 
     width = 0
     where: dict[str, int] = {}  # a known column's position in the header
     kept: dict[str, list[str]] = {}
-    shared: dict[str, dict[str, str]] = {}
+    slots: list[tuple[int, dict[str, str], list[str]]] = []  # (position, texts, column)
     numbers: list[int] = []
     filled = 0
     for number, cells in enumerate(rows, 1):
@@ -242,7 +242,7 @@ def _table(rows: Iterable[list[str]], columns: tuple[str, ...], limits: Limits) 
         if not header_row:
             header_row, width, where = number, *_header(number, cells, texts, columns)
             kept = {name: [] for name in where}
-            shared = {name: {} for name in where}
+            slots = [(at, {}, kept[name]) for name, at in where.items()]
             continue
         if len(cells) > width and any(texts[width:]):
             problems.append(
@@ -258,13 +258,13 @@ def _table(rows: Iterable[list[str]], columns: tuple[str, ...], limits: Limits) 
         if problems:
             continue  # the file is refused: only its other problems matter now
         numbers.append(number)
-        for name, at in where.items():
-            text = texts[at] if at < len(texts) else ""
-            known = shared[name]
-            text = known.get(text, text)
-            if len(known) < _INTERNED:
-                known.setdefault(text, text)
-            kept[name].append(text)
+        count = len(texts)
+        for at, known, column in slots:
+            text = texts[at] if at < count else ""
+            # one string object for the texts a column repeats (codes, cycles, values)
+            column.append(
+                known.setdefault(text, text) if len(known) < _INTERNED else known.get(text, text)
+            )
     if problems:
         raise Refused(problems)
     if not header_row:

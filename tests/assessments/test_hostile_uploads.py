@@ -96,15 +96,22 @@ def declaring(data: bytes, dimension: str, cell: str) -> bytes:
     return out.getvalue()
 
 
-def with_padding(data: bytes, megabytes: int) -> bytes:
-    """The workbook with a member of `megabytes` MB of zeros: a few hundred KB zipped."""
-    out = io.BytesIO(data)
-    with (
-        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive,
-        archive.open("xl/media/padding.bin", "w", force_zip64=True) as member,
-    ):
-        for _ in range(megabytes):
-            member.write(bytes(2**20))
+def bombed(data: bytes, megabytes: int) -> bytes:
+    """The workbook with `megabytes` MB of blanks in its sheet's XML: a few hundred KB
+    zipped, which a reader that opens the sheet holds or wades through."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(item.filename, content)
+                continue
+            before, after = content.split(b"</sheetData>")
+            with target.open(item.filename, "w", force_zip64=True) as member:
+                member.write(before)
+                for _ in range(megabytes):
+                    member.write(b" " * 2**20)
+                member.write(b"</sheetData>" + after)
     return out.getvalue()
 
 
@@ -119,7 +126,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
         "declared.xlsx": declaring(workbook_bytes([HEADER]), "A1:XFD20000", "XFD20000"),
         # 2 MB: a million rows of junk under a good header
         "junk.csv": ",".join(HEADER).encode() + b"\n" + b"x\n" * 1_000_000,
-        "bomb.xlsx": with_padding(tiny, 300),
+        "bomb.xlsx": bombed(tiny, 300),
         "wide.csv": ",".join(f"c{n}" for n in range(100_000)).encode() + b"\n1\n",
     }
     paths = {}
