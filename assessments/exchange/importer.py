@@ -125,6 +125,7 @@ def limits_for_one(indicators: int) -> readers.Limits:
         rows=indicators + UPLOAD_ROW_MARGIN,
         last_row=1_000,
         unpacked_bytes=20 * 2**20,
+        loaded_bytes=4 * 2**20,  # the template: 75 KB in all, 17 KB besides its sheet
         advice=_("this upload is for one assessment, whose framework has %(n)s indicators")
         % {"n": indicators},
     )
@@ -136,6 +137,7 @@ def file_limits() -> readers.Limits:
         rows=MAX_FILE_ROWS,
         last_row=4 * MAX_FILE_ROWS,
         unpacked_bytes=256 * 2**20,
+        loaded_bytes=16 * 2**20,  # tiny strings cost some 6 bytes a byte of XML
         advice=_("split the file into files of at most %(n)s rows") % {"n": f"{MAX_FILE_ROWS:,}"},
     )
 

@@ -35,11 +35,14 @@ _INTERNED = 65_536  # distinct texts of a column shared between rows, beyond: no
 class Limits:
     """How far a file is read. `rows`: rows with something in them under the header;
     `last_row`: the last row number read at all, blank or not; `unpacked_bytes`: an XLSX's
-    members together, uncompressed; `advice`: said with a refusal for size."""
+    members together, uncompressed; `loaded_bytes`: its members other than the sheets, which
+    openpyxl loads whole even in read-only mode (the shared strings, the styles); `advice`:
+    said with a refusal for size."""
 
     rows: int
     last_row: int
     unpacked_bytes: int
+    loaded_bytes: int
     advice: str
 
 
@@ -151,15 +154,23 @@ def _xlsx_rows(stream: BinaryIO, limits: Limits) -> Iterator[Iterator[list[str]]
 
     try:
         with zipfile.ZipFile(stream) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
+            members = archive.infolist()
     except zipfile.BadZipFile:
         if _all_blank(stream):
             raise _refused(_("the file is empty")) from None
         raise _refused(_("the file is not an Excel workbook (.xlsx)")) from None
-    if unpacked > limits.unpacked_bytes:
+    unpacked = sum(member.file_size for member in members)
+    loaded = sum(m.file_size for m in members if not m.filename.startswith("xl/worksheets/"))
+    if unpacked > limits.unpacked_bytes or loaded > limits.loaded_bytes:
         raise _refused(
             _("the workbook unpacks to %(n)s MB, where at most %(max)s MB is read")
             % {"n": unpacked // 2**20, "max": limits.unpacked_bytes // 2**20}
+            if unpacked > limits.unpacked_bytes
+            else _(
+                "the workbook unpacks to %(n)s MB besides its sheets (shared strings, styles, "
+                "pictures), where at most %(max)s MB is read"
+            )
+            % {"n": loaded // 2**20, "max": limits.loaded_bytes // 2**20}
         )
     stream.seek(0)
     try:

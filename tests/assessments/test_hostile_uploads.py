@@ -115,6 +115,37 @@ def bombed(data: bytes, megabytes: int) -> bytes:
     return out.getvalue()
 
 
+def with_strings(data: bytes, count: int) -> bytes:
+    """The workbook with a table of `count` shared strings, which openpyxl loads whole."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdS" Type="{kind}" Target="sharedStrings.xml"/>'
+                    "</Relationships>".encode(),
+                )
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{mime}"/>'
+                    "</Types>".encode(),
+                )
+            target.writestr(item.filename, content)
+        strings = b"".join(b"<si><t>s%07d</t></si>" % n for n in range(count))
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + strings
+            + b"</sst>",
+        )
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("hostile")
@@ -127,6 +158,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
         # 2 MB: a million rows of junk under a good header
         "junk.csv": ",".join(HEADER).encode() + b"\n" + b"x\n" * 1_000_000,
         "bomb.xlsx": bombed(tiny, 300),
+        # 2 MB: 800,000 shared strings, 18 MB unpacked
+        "strings.xlsx": with_strings(tiny, 800_000),
         "wide.csv": ",".join(f"c{n}" for n in range(100_000)).encode() + b"\n1\n",
     }
     paths = {}
@@ -168,6 +201,12 @@ HOSTILE = [
         "bomb.xlsx",
         "file",
         "row 1, column -: the workbook unpacks to 300 MB, where at most 256 MB is read",
+    ),
+    (
+        "strings.xlsx",
+        "page",
+        "row 1, column -: the workbook unpacks to 18 MB besides its sheets (shared strings, "
+        "styles, pictures), where at most 4 MB is read",
     ),
     ("wide.csv", "page", "row 1, column -: 100000 columns, where a responses file has at most 50"),
     ("wide.csv", "file", "row 1, column -: 100000 columns, where a responses file has at most 50"),
