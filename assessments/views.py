@@ -560,6 +560,8 @@ def upload(request, pk: int):
                 "principal": principal,
                 "assessment": assessment,
                 "errors": exc.errors,
+                "total": exc.total,
+                "left_out": exc.left_out,
                 "filename": upload_file.name,
                 "upload_form": UploadForm(),
             },

@@ -8,11 +8,9 @@ one transaction, through the batch forms of the service functions the browser ca
 a number of queries that does not grow with the file.
 """
 
-import csv
-import io
+import heapq
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from os import PathLike
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor
 from assessments import rules, services
 from assessments.choices import Action, State
+from assessments.exchange import readers
 from assessments.models import (
     MAX_CYCLE,
     MIN_CYCLE,
@@ -38,7 +37,8 @@ from coherence.models import Country
 
 COLUMNS = ("country", "cycle", "actor", "indicator", "value", "evidence", "perspective")
 REQUIRED = COLUMNS[:5]
-FILE_LEVEL = "-"  # the column named by errors about the file as a whole
+FILE_LEVEL = readers.FILE_LEVEL  # the column named by errors about the file as a whole
+MAX_ERRORS = 100  # listed; past them a refusal says how many more
 STATUSES = (State.DRAFT, State.SUBMITTED, State.VALIDATED)
 _COLUMN_RANK = {FILE_LEVEL: 0, **{name: rank for rank, name in enumerate(COLUMNS, 1)}}
 _KEY = ["country", "cycle", "actor_id"]  # one assessment
@@ -58,11 +58,24 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """The file was refused and nothing was written; `errors` lists every bad row."""
+    """The file was refused and nothing was written. `errors`: its first MAX_ERRORS
+    errors, sorted; `left_out`: how many more there are (None: more, not counted)."""
 
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=RowError.sort_key)
-        super().__init__("\n".join(str(error) for error in self.errors))
+    def __init__(self, errors: list[RowError], *, more: bool = False):
+        self.errors = heapq.nsmallest(MAX_ERRORS, errors, key=RowError.sort_key)
+        left_out = len(errors) - len(self.errors)
+        self.left_out = None if more else left_out
+        lines = [str(error) for error in self.errors]
+        if self.left_out is None:
+            lines.append(_("… and more errors"))
+        elif self.left_out:
+            lines.append(_("… and %(n)s more errors") % {"n": self.left_out})
+        super().__init__("\n".join(lines))
+
+    @property
+    def total(self) -> int | None:
+        """How many errors the file has; None when reading stopped before counting all."""
+        return None if self.left_out is None else len(self.errors) + self.left_out
 
 
 @dataclass
@@ -92,126 +105,52 @@ def _file_error(message: str, row: int = 1) -> ImportRejected:
 
 # --- Reading the table --------------------------------------------------------------------
 
-
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """The file as an all-string DataFrame: cells trimmed, columns named as in the header
-    (lower-case), index = the row number a spreadsheet shows, the header being row 1 in
-    a file that starts with it. Blank rows are left out but keep their numbers."""
-    if not data or not data.strip():
-        raise _file_error(_("the file is empty"))
-    suffix = Path(filename or "").suffix.lower()
-    if suffix == ".xls" or data[:4] == b"\xd0\xcf\x11\xe0":
-        raise _file_error(_("old Excel (.xls) files are not read: save it as .xlsx or CSV"))
-    if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and data[:2] == b"PK"):
-        return _table(_records_frame(_xlsx_records(data)))
-    return _table(_csv_frame(data))
+# A page upload holds one assessment: a row per indicator of its framework and the header,
+# and room for notes and repeated rows, which are then told as the row errors they are.
+UPLOAD_ROW_MARGIN = 50
+# The command takes many assessments at once (`make bench` imports 100,000 rows); past
+# this, a file is split — its rows are held in memory while the whole file is checked.
+MAX_FILE_ROWS = 250_000
 
 
-def _csv_frame(data: bytes) -> pd.DataFrame:
+def upload_limits(assessment: Assessment) -> readers.Limits:
+    """How much of a file a page upload for `assessment` reads."""
+    return limits_for_one(Indicator.objects.filter(version_id=assessment.framework_id).count())
+
+
+def limits_for_one(indicators: int) -> readers.Limits:
+    """How much of a file is read for one assessment of a framework of `indicators`."""
+    return readers.Limits(
+        rows=indicators + UPLOAD_ROW_MARGIN,
+        last_row=1_000,
+        unpacked_bytes=20 * 2**20,
+        loaded_bytes=4 * 2**20,  # the template: 75 KB in all, 17 KB besides its sheet
+        advice=_("this upload is for one assessment, whose framework has %(n)s indicators")
+        % {"n": indicators},
+    )
+
+
+def file_limits() -> readers.Limits:
+    """How much of a file the command (or any import of many assessments) reads."""
+    return readers.Limits(
+        rows=MAX_FILE_ROWS,
+        last_row=4 * MAX_FILE_ROWS,
+        unpacked_bytes=256 * 2**20,
+        loaded_bytes=16 * 2**20,  # tiny strings cost some 6 bytes a byte of XML
+        advice=_("split the file into files of at most %(n)s rows") % {"n": f"{MAX_FILE_ROWS:,}"},
+    )
+
+
+def read_table(file, filename: str, limits: readers.Limits | None = None) -> pd.DataFrame:
+    """The file (a path, bytes or a binary file object) as an all-string DataFrame of its
+    known columns, read a row at a time no further than `limits` (DESIGN §5): see
+    readers.read_table. Raises ImportRejected."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _file_error(
-            _("the file is not UTF-8 text: save it as CSV UTF-8 (or as .xlsx)")
+        return readers.read_table(file, filename, columns=COLUMNS, limits=limits or file_limits())
+    except readers.Refused as exc:
+        raise ImportRejected(
+            [RowError(*problem) for problem in exc.problems], more=exc.more
         ) from None
-    header_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        # Ragged or odd rows: the csv module reads them one by one and says which and why.
-        return _records_frame(_csv_records(text, delimiter))
-    raw.index += 1
-    return raw
-
-
-def _csv_records(text: str, delimiter: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        raise _file_error(_("unreadable CSV: %(e)s") % {"e": exc}, row=reader.line_num) from None
-
-
-def _xlsx_records(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl's own errors, one per broken part
-        raise _file_error(_("the file is not an Excel workbook (.xlsx)")) from exc
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise _file_error(_("the workbook has no sheet"))
-        sheet = next((s for s in sheets if s.title.strip().lower() == "responses"), sheets[0])
-        return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
-    finally:
-        workbook.close()
-
-
-def _cell_text(cell) -> str:
-    """A cell as the text a person reads in it: 5.0 is "5"; a percent-formatted 0.125
-    (typed 12.5%) is "12.5"."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        if "%" in (getattr(cell, "number_format", None) or ""):
-            value = value * 100
-        text = f"{value:.15g}"
-        return text[:-2] if text.endswith(".0") else text
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
-
-
-def _records_frame(records: list[list[str]]) -> pd.DataFrame:
-    """Rows of cells (row 1 first) as a frame as wide as the header; a row with more
-    non-empty cells than the header has is refused, since its cells may have shifted."""
-    header_at = next((i for i, cells in enumerate(records) if any(c.strip() for c in cells)), 0)
-    width = len(records[header_at]) if records else 0
-    errors = [
-        RowError(
-            number,
-            FILE_LEVEL,
-            _("%(n)s cells where the header has %(w)s") % {"n": len(cells), "w": width},
-        )
-        for number, cells in enumerate(records, 1)
-        if len(cells) > width and any(c.strip() for c in cells[width:])
-    ]
-    if errors:
-        raise ImportRejected(errors)
-    cells = [row[:width] + [""] * (width - len(row)) for row in records]
-    return pd.DataFrame(cells, index=range(1, len(cells) + 1), dtype=str)
-
-
-def _table(raw: pd.DataFrame) -> pd.DataFrame:
-    if raw.empty:
-        raise _file_error(_("the file is empty"))
-    raw = raw.apply(lambda column: column.astype(str).str.strip())
-    filled = raw.ne("").any(axis=1)
-    if not filled.any():
-        raise _file_error(_("the file is empty"))
-    header_row = int(filled.idxmax())
-    names = [name.lower() for name in raw.loc[header_row]]
-    for name in COLUMNS:
-        if names.count(name) > 1:
-            raise ImportRejected([RowError(header_row, name, _("the column appears twice"))])
-    frame = raw[filled & (raw.index > header_row)]
-    frame.columns = names
-    frame.attrs["header_row"] = header_row
-    return frame
 
 
 # --- Checking every row -----------------------------------------------------------------
@@ -809,16 +748,12 @@ def _write(plans: list[_Plan], target: str, by) -> ImportResult:
     return result
 
 
-def _read_input(file, filename: str | None) -> tuple[bytes, str]:
+def _name_of(file, filename: str | None) -> str:
+    if filename:
+        return filename
     if isinstance(file, str | PathLike):
-        path = Path(file)
-        return path.read_bytes(), filename or path.name
-    if isinstance(file, bytes | bytearray | memoryview):
-        return bytes(file), filename or ""
-    data = file.read()
-    if not isinstance(data, bytes):
-        raise TypeError("import_responses reads a path, bytes or a binary file object")
-    return data, filename or Path(getattr(file, "name", "") or "").name
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "").name
 
 
 def import_responses(
@@ -832,15 +767,16 @@ def import_responses(
     """Check a whole responses file and, when every row is good, write it in one
     transaction and bring each of its assessments to `status` (DESIGN §5).
 
-    `file` is a path, bytes or a binary file object; `filename` (else the file's own
-    name) tells CSV from XLSX by its extension. `only_assessment` restricts the file to
-    that one assessment (an upload from its page). Raises ImportRejected with every bad
-    row; then nothing is written.
+    `file` is a path, bytes or a binary file object, read a row at a time; `filename`
+    (else the file's own name) tells CSV from XLSX by its extension. `only_assessment`
+    restricts the file to that one assessment (an upload from its page) and reads no more
+    rows than it can hold; otherwise at most MAX_FILE_ROWS. Raises ImportRejected with the
+    file's first MAX_ERRORS errors and how many more; then nothing is written.
     """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    data, name = _read_input(file, filename)
-    plans = _check(read_table(data, name), only_assessment)
+    limits = file_limits() if only_assessment is None else upload_limits(only_assessment)
+    plans = _check(read_table(file, _name_of(file, filename), limits), only_assessment)
     return _write(plans, status, by if by is not None else services.importer_user())
 
 

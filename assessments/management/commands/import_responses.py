@@ -29,9 +29,9 @@ class Command(BaseCommand):
         try:
             result = import_responses(path, status=status)
         except ImportRejected as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
+            self.stderr.write(str(exc))  # the first errors, then how many more: never all
+            count = f"{exc.total} errors" if exc.total is not None else "many errors"
             raise CommandError(
-                f"{path.name} was rejected ({len(exc.errors)} errors); nothing was imported."
+                f"{path.name} was rejected ({count}); nothing was imported."
             ) from None
         self.stdout.write(f"Imported {path.name}: {result}.")
