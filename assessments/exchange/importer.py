@@ -61,9 +61,9 @@ class ImportRejected(Exception):
     """The file was refused and nothing was written. `errors`: its first MAX_ERRORS
     errors, sorted; `left_out`: how many more there are (None: more, not counted)."""
 
-    def __init__(self, errors: list[RowError], *, more: bool = False):
+    def __init__(self, errors: list[RowError], *, more: bool = False, omitted: int = 0):
         self.errors = heapq.nsmallest(MAX_ERRORS, errors, key=RowError.sort_key)
-        left_out = len(errors) - len(self.errors)
+        left_out = len(errors) - len(self.errors) + omitted
         self.left_out = None if more else left_out
         lines = [str(error) for error in self.errors]
         if self.left_out is None:
@@ -180,7 +180,8 @@ class Rows:
     """The file as the checks see it. `rows`: one row per row of the file (`row`, its
     number), its cells and what the checks added; `groups`: one row per assessment the
     file names, in the order of its first row (`rows.group` is its position); `errors`:
-    the bad rows found so far."""
+    the bad rows found so far, at most MAX_ERRORS a check (only the first can be listed);
+    `omitted`: how many more were found and only counted."""
 
     rows: pd.DataFrame
     only_assessment: Assessment | None = None
@@ -188,29 +189,36 @@ class Rows:
     groups: pd.DataFrame | None = None
     existing: list[Assessment] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    omitted: int = 0
 
     def __getitem__(self, column: str) -> np.ndarray:
         return self.rows[column].to_numpy()
 
     def report(self, mask, column: str, message) -> None:
-        _report(self.errors, self.rows, mask, column, message)
+        self.omitted += _report(self.errors, self.rows, mask, column, message)
 
     def per_group(self, values) -> np.ndarray:
         """A value per assessment, spread over its rows."""
         return np.asarray(values)[self["group"]]
 
 
-def _report(errors: list, rows: pd.DataFrame, mask, column: str, message) -> None:
-    """Add an error for every row in `mask`; `message` is a text or a function of one
-    row (a namedtuple) returning its text."""
+def _report(errors: list, rows: pd.DataFrame, mask, column: str, message) -> int:
+    """Add an error for each of the first MAX_ERRORS rows in `mask` (the only ones a
+    refusal can list: a file of a million bad rows costs no million errors); `message` is
+    a text or a function of one row (a namedtuple) returning its text. Returns how many
+    more rows the mask holds."""
     mask = np.asarray(mask, dtype=bool)
-    if not mask.any():
-        return
+    hits = int(mask.sum())
+    if not hits:
+        return 0
     hit = rows[mask]
+    if hits > MAX_ERRORS:
+        hit = hit.nsmallest(MAX_ERRORS, "row")
     if callable(message):
         errors.extend(RowError(int(r.row), column, message(r)) for r in hit.itertuples())
     else:
         errors.extend(RowError(int(row), column, message) for row in hit["row"])
+    return hits - len(hit)
 
 
 def _per_distinct(series: pd.Series, compute) -> tuple[np.ndarray, list]:
@@ -623,7 +631,7 @@ def _check(frame: pd.DataFrame, only_assessment: Assessment | None) -> list[_Pla
     for check in CHECKS:
         check(t)
     if t.errors:
-        raise ImportRejected(t.errors)
+        raise ImportRejected(t.errors, omitted=t.omitted)
     return _plans(t)
 
 
