@@ -12,6 +12,8 @@ functions are one-item calls of these, so every rule is written once.
 import enum
 import json
 import logging
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -935,19 +937,29 @@ class _RecomputeBatch:
             delay_safely(tasks.recompute_consolidation, country_id, cycle)
 
     def __call__(self) -> None:
+        if _pending.batch() is self:
+            _pending.batch = _gone
         self.flush()
+
+
+def _gone() -> None:
+    return None
+
+
+# This thread's batch, weakly held: the only strong references are the transaction's own
+# on-commit callbacks, so a rolled-back transaction, which drops them, drops the batch too
+# and the next transaction starts a fresh one; a committed one clears it as it runs.
+_pending = threading.local()
 
 
 def _batch() -> _RecomputeBatch:
     """This transaction's batch. Each request for it registers an on-commit callback that
     flushes the whole batch (the first to run does the work, the others find it empty);
     a rolled-back transaction drops the callbacks, and with them the batch."""
-    connection = transaction.get_connection()
-    batch = next(
-        (cb for _sids, cb, _robust in connection.run_on_commit if isinstance(cb, _RecomputeBatch)),
-        None,
-    )
-    batch = batch or _RecomputeBatch()
+    batch = getattr(_pending, "batch", _gone)()
+    if batch is None:
+        batch = _RecomputeBatch()
+        _pending.batch = weakref.ref(batch)
     transaction.on_commit(batch)
     return batch
 

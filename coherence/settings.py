@@ -114,6 +114,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coherence"),
+            # Redis gone must cost a request a fraction of a second, not a hang: the API
+            # then reads the database and the throttle lets requests through.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
         }
     }
 else:
@@ -121,6 +124,9 @@ else:
 # The API keeps score bodies until the next write to the scores, which only a cache every
 # process shares can learn of (a command's recompute, say): not in the process's own.
 API_CACHE_SCORES = REDIS_URL is not None
+# Every write to the scores replaces their cache generation; one the cache could not be told
+# of (Redis unreachable from the writer) is served at most this long by the other processes.
+API_SCORES_GENERATION_SECONDS = env_int("API_SCORES_GENERATION_SECONDS", 30, minimum=1)
 
 # Time limits come from the environment so tests can run a worker with small ones.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
