@@ -1,5 +1,5 @@
 """Token authentication with the token and its user cached for a minute, forgotten
-when either changes."""
+when either changes; keys kept hashed."""
 
 import hashlib
 import logging
@@ -26,8 +26,39 @@ TOKEN_SECONDS = 60
 TOKEN_KEY = re.compile(r"^[0-9A-Za-z]{1,64}$")
 
 
-def token_cache_key(key: str) -> str:
-    return "api:token:" + hashlib.sha256(key.encode()).hexdigest()
+def token_cache_key(stored: str) -> str:
+    return "api:token:" + hashlib.sha256(stored.encode()).hexdigest()
+
+
+# --- Keys at rest ---------------------------------------------------------------------------
+#
+# A key is shown once, when it is issued (`issue_token`); the database keeps only its first
+# SHOWN characters, so that the admin can tell tokens apart and a partner can recognise its
+# own, and a hash of the whole key, in DRF's Token.key column (40 characters). A key is 40
+# random hex characters (160 bits): a fast hash is as safe as a slow one against guessing,
+# and a request can afford it. Existing keys were hashed by coherence/migrations/0002.
+
+SHOWN = 6
+
+
+def stored_key(key: str) -> str:
+    """What the database keeps of `key`: its first SHOWN characters and a hash of it."""
+    digest = hashlib.blake2b(key.encode(), digest_size=17, person=b"coherence-token").hexdigest()
+    return key[:SHOWN] + digest
+
+
+def masked(stored: str) -> str:
+    """A stored key as the admin shows it: the key's first characters, the rest hidden."""
+    return stored[:SHOWN] + "…"
+
+
+def issue_token(user) -> str:
+    """A new key for `user`, replacing (revoking) any it had; the only time it is known."""
+    key = Token.generate_key()
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()  # signals: dropped from the cache too
+        Token.objects.create(user=user, key=stored_key(key))
+    return key
 
 
 class CachedTokenAuthentication(TokenAuthentication):
@@ -53,7 +84,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         except UnicodeError:  # a header no real server passes on, but never a 500
             raise exceptions.AuthenticationFailed("Invalid token header.") from None
 
-    def cached_token(self, key: str, cache_key: str):
+    def cached_token(self, stored: str, cache_key: str):
         """The cached token, if it was cached under the current users' generation; on Redis,
         in the same round trip, this token's count in the current throttle window too, left
         on the request for UserThrottle, and the cache keys the view reads on every request
@@ -67,7 +98,7 @@ class CachedTokenAuthentication(TokenAuthentication):
                 found = cache.get_many([cache_key, USERS_GENERATION])
                 self.request._api_users_generation = found.get(USERS_GENERATION)
                 return _current(found.get(cache_key), found.get(USERS_GENERATION))
-            window = UserThrottle.window_of(token_ident(key))
+            window = UserThrottle.window_of(token_ident(stored))
             pipe = redis.pipeline(transaction=False)
             # make_key, not make_and_validate_key: these keys are ours, hex digests and codes.
             for name in (cache_key, USERS_GENERATION, *along):
@@ -93,13 +124,14 @@ class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.match(key):
             raise exceptions.AuthenticationFailed("Invalid token.")
-        cache_key = token_cache_key(key)
-        token = self.cached_token(key, cache_key)
+        stored = stored_key(key)
+        cache_key = token_cache_key(stored)
+        token = self.cached_token(stored, cache_key)
         if token is None or not self.is_prepared(token.user):
             if token is None:
                 model = self.get_model()
                 try:
-                    token = model.objects.select_related("user").get(key=key)
+                    token = model.objects.select_related("user").get(key=stored)
                 except model.DoesNotExist:
                     raise exceptions.AuthenticationFailed("Invalid token.") from None
             self.prepare_user(token.user)

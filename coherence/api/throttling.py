@@ -16,9 +16,9 @@ from coherence.api.caching import CACHE_DOWN, raw_redis
 log = logging.getLogger(__name__)
 
 
-def token_ident(key: str) -> str:
-    """Who a token is to the throttle, without its key."""
-    return "token-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+def token_ident(stored: str) -> str:
+    """Who a token is to the throttle, from what the database keeps of its key."""
+    return "token-" + hashlib.sha256(stored.encode()).hexdigest()[:32]
 
 
 class _WindowThrottle:
