@@ -156,11 +156,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # A save must not hang when the broker is down: fail fast, the score stays stale.
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 0.5,
     "socket_timeout": 5,
     "max_retries": 1,
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Queueing a task subscribes to its result: with Redis down Celery's default retries
+    # that for 20 seconds, inside the request that saved. Once, at once, then give up.
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
