@@ -10,7 +10,7 @@ from contextlib import suppress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisSerializer
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from rest_framework import exceptions
@@ -274,3 +274,5 @@ def _watch_connection(sender, connection, **kwargs):
 
 
 connection_created.connect(_watch_connection, dispatch_uid="api_watch_user_writes")
+for _open in connections.all(initialized_only=True):  # any opened before this module loaded
+    _watch_connection(None, _open)

@@ -52,6 +52,9 @@ class _WindowThrottle:
         counted = getattr(request, "_api_window", None)
         if counted is not None and counted[0] == key:  # counted with the token's lookup
             count = counted[1]
+        elif getattr(request, "_api_cache_down", False):  # the token's lookup found it down
+            _warn_open()
+            return True
         else:
             try:
                 count = self.count(key)
