@@ -11,6 +11,8 @@ functions are one-item calls of these, so every rule is written once.
 
 import enum
 import logging
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -848,13 +850,15 @@ def mark_consolidations_stale(pairs: Iterable[tuple[str, int]]) -> None:
     )
 
 
-def delay_safely(task, *args) -> None:
+def delay_safely(task, *args) -> bool:
     """Queue a task; if the broker is down the write still stands and its scores stay
-    marked stale until the next recompute catches up."""
+    marked stale until the next recompute catches up. Whether it was queued."""
     try:
         task.delay(*args)
     except Exception:  # the broker's errors vary by transport; none may undo a save
         log.warning("Could not queue %s%r: scores stay stale", task.name, args, exc_info=True)
+        return False
+    return True
 
 
 RECOMPUTE_CHUNK = 500
@@ -875,29 +879,47 @@ class _RecomputeBatch:
         assessments, self.assessments = sorted(self.assessments), set()
         consolidations, self.consolidations = sorted(self.consolidations), set()
         # One task per chunk: the pandas scoring handles many assessments in one pass.
+        queue = []
         for start in range(0, len(assessments), RECOMPUTE_CHUNK):
             chunk = assessments[start : start + RECOMPUTE_CHUNK]
             if len(chunk) == 1:
-                delay_safely(tasks.recompute_assessment, chunk[0])
+                queue.append((tasks.recompute_assessment, chunk[0]))
             else:
-                delay_safely(tasks.recompute_assessments, chunk)
-        for country_id, cycle in consolidations:
-            delay_safely(tasks.recompute_consolidation, country_id, cycle)
+                queue.append((tasks.recompute_assessments, chunk))
+        queue += [(tasks.recompute_consolidation, *pair) for pair in consolidations]
+        for done, (task, *args) in enumerate(queue):
+            if not delay_safely(task, *args):
+                # The broker is down: the rest would wait on it in turn, for nothing.
+                if done + 1 < len(queue):
+                    log.warning(
+                        "Left %d more recomputes unqueued: scores stay stale", len(queue) - done - 1
+                    )
+                break
 
     def __call__(self) -> None:
+        if _pending.batch() is self:
+            _pending.batch = _gone
         self.flush()
+
+
+def _gone() -> None:
+    return None
+
+
+# This thread's batch, weakly held: the only strong references are the transaction's own
+# on-commit callbacks, so a rolled-back transaction, which drops them, drops the batch too
+# and the next transaction starts a fresh one; a committed one clears it as it runs.
+_pending = threading.local()
 
 
 def _batch() -> _RecomputeBatch:
     """This transaction's batch. Each request for it registers an on-commit callback that
     flushes the whole batch (the first to run does the work, the others find it empty);
     a rolled-back transaction drops the callbacks, and with them the batch."""
-    connection = transaction.get_connection()
-    batch = next(
-        (cb for _sids, cb, _robust in connection.run_on_commit if isinstance(cb, _RecomputeBatch)),
-        None,
-    )
-    batch = batch or _RecomputeBatch()
+    batch = getattr(_pending, "batch", _gone)()
+    if batch is None:
+        batch = _RecomputeBatch()
+        _pending.batch = weakref.ref(batch)
     transaction.on_commit(batch)
     return batch
 

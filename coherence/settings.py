@@ -126,6 +126,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "coherence"),
+            # Redis gone must cost a request a fraction of a second, not a hang: the API
+            # then reads the database and the throttle lets requests through.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
         }
     }
 else:
@@ -133,6 +136,9 @@ else:
 # The API keeps score bodies until the next write to the scores, which only a cache every
 # process shares can learn of (a command's recompute, say): not in the process's own.
 API_CACHE_SCORES = REDIS_URL is not None
+# Every write to the scores replaces their cache generation; one the cache could not be told
+# of (Redis unreachable from the writer) is served at most this long by the other processes.
+API_SCORES_GENERATION_SECONDS = env_int("API_SCORES_GENERATION_SECONDS", 30, minimum=1)
 
 # Time limits come from the environment so tests can run a worker with small ones. Every
 # task lasts seconds: the full recompute runs as chunks of country-cycles (assessments.tasks).
@@ -174,11 +180,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": CELERY_UNACKED_RESTORE_INTERVAL,
     "unacked_restore_throttle": 1,  # each interval scans (kombu's default: every 10th)
     # A save must not hang when the broker is down: fail fast, the score stays stale.
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 0.5,
     "socket_timeout": 5,
     "max_retries": 1,
 }
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Queueing a task subscribes to its result: with Redis down Celery's default retries
+    # that for 20 seconds, inside the request that saved. Once, at once, then give up.
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.1},
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.5
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False

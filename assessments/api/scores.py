@@ -26,7 +26,7 @@ from assessments.models import (
 )
 from assessments.selectors import visible_scores
 from coherence.api.authentication import read_along
-from coherence.api.caching import cached_body, conditional, content_etag, keep_body
+from coherence.api.caching import CACHE_DOWN, cached_body, conditional, content_etag, keep_body
 from coherence.api.filters import CountryFilter, CycleFilter
 from coherence.api.views import ReadOnlyViewSet
 
@@ -48,10 +48,13 @@ def score_cache_key(request, *parts) -> str | None:
     may see (DESIGN §7: a focal point its own country, others all or nothing) and `parts`.
     None where the cache is the process's own (settings.API_CACHE_SCORES): a write made by
     another process could not reach it."""
-    if not settings.API_CACHE_SCORES:
+    if not settings.API_CACHE_SCORES or getattr(request, "_api_cache_down", False):
+        return None
+    try:
+        current = generation.scores_generation(read_along(request, generation.KEY))
+    except CACHE_DOWN:  # no generation to trust: read the database, keep nothing
         return None
     principal = principal_of(request.user)
-    current = generation.scores_generation(read_along(request, generation.KEY))
     scope = (current, principal.role, principal.country, *parts)
     return "api:scores:" + hashlib.sha256(repr(scope).encode()).hexdigest()
 

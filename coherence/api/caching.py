@@ -7,8 +7,12 @@ import threading
 import time
 from collections import OrderedDict
 
+import redis
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -59,19 +63,40 @@ def conditional(request, response, *, etag: str | None = None, last_modified=Non
 _redis_clients: dict = {}
 
 
-def raw_redis(cache_backend):
-    """The redis-py client behind Django's Redis cache, kept for the process (Django builds
-    a new client object for every operation, which costs more than the round trip); None
-    for any other cache backend."""
-    alias = getattr(cache_backend, "_alias", None)  # django.core.cache.cache is a proxy
-    if alias is not None:
-        cache_backend = caches[alias]
-    if not isinstance(cache_backend, RedisCache):
-        return None
-    client = _redis_clients.get(id(cache_backend))
-    if client is None:
-        client = _redis_clients[id(cache_backend)] = cache_backend._cache.get_client(write=True)
+def raw_redis(alias: str = "default"):
+    """A redis-py client on the server behind the Redis cache `alias`, for pipelines the
+    cache API cannot express; kept for the process. None for any other cache backend.
+
+    Django's RedisCache has no public accessor for its client (only `_cache`), and
+    django-redis's `get_redis_connection` would mean swapping the cache backend and its
+    pickling for one call site: the client is built here from the cache's own documented
+    settings (LOCATION and OPTIONS), so it reaches the same server with the same timeouts."""
+    if alias in _redis_clients:
+        return _redis_clients[alias]
+    client = None
+    if isinstance(caches[alias], RedisCache):
+        config = settings.CACHES[alias]
+        location = config["LOCATION"]
+        location = location[0] if isinstance(location, list | tuple) else location
+        options = {
+            name: value
+            for name, value in config.get("OPTIONS", {}).items()
+            if name.startswith("socket_") or name in {"health_check_interval", "retry_on_timeout"}
+        }
+        client = redis.Redis.from_url(location.split(",")[0], **options)
+    _redis_clients[alias] = client
     return client
+
+
+@receiver(setting_changed)
+def _forget_redis_clients(setting, **kwargs):
+    if setting == "CACHES":
+        _redis_clients.clear()
+
+
+# What a cache that cannot be reached raises: redis-py's errors (and OSError beneath them),
+# the other backends' never. Reads and writes of the cache degrade on these, never fail.
+CACHE_DOWN = (redis.RedisError, OSError)
 
 
 class LocalBodies:
@@ -126,15 +151,22 @@ local_bodies = LocalBodies()
 
 
 def cached_body(key: str, seconds: int):
-    """A body from the process, else from the shared cache (then kept in the process)."""
+    """A body from the process, else from the shared cache (then kept in the process); None
+    when the shared cache cannot be reached, so the caller renders it afresh."""
     value = local_bodies.get(key)
     if value is None:
-        value = cache.get(key)
+        try:
+            value = cache.get(key)
+        except CACHE_DOWN:
+            return None
         if value is not None:
             local_bodies.set(key, value, seconds)
     return value
 
 
 def keep_body(key: str, value, seconds: int) -> None:
-    cache.set(key, value, seconds)
+    try:
+        cache.set(key, value, seconds)
+    except CACHE_DOWN:
+        return  # kept nowhere: the key names a generation nobody else could confirm
     local_bodies.set(key, value, seconds)

@@ -1,7 +1,9 @@
 """Fixed-window throttles per token or user and per anonymous address."""
 
 import hashlib
+import logging
 import re
+import threading
 import time
 
 from django.core.exceptions import ImproperlyConfigured
@@ -9,12 +11,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from coherence.api.caching import raw_redis
+from coherence.api.caching import CACHE_DOWN, raw_redis
+
+log = logging.getLogger(__name__)
 
 
-def token_ident(key: str) -> str:
-    """Who a token is to the throttle, without its key."""
-    return "token-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+def token_ident(stored: str) -> str:
+    """Who a token is to the throttle, from what the database keeps of its key."""
+    return "token-" + hashlib.sha256(stored.encode()).hexdigest()[:32]
 
 
 class _WindowThrottle:
@@ -46,10 +50,24 @@ class _WindowThrottle:
         window = int(now // self.duration)
         key = f"{self.key}:{window}"
         counted = getattr(request, "_api_window", None)
-        redis = raw_redis(self.cache)
         if counted is not None and counted[0] == key:  # counted with the token's lookup
             count = counted[1]
-        elif redis is not None:  # one round trip: count, and let the window's key expire
+        elif getattr(request, "_api_cache_down", False):  # the token's lookup found it down
+            _warn_open()
+            return True
+        else:
+            try:
+                count = self.count(key)
+            except CACHE_DOWN:
+                _warn_open()
+                return True
+        self._wait = max((window + 1) * self.duration - now, 1)
+        return count <= self.num_requests
+
+    def count(self, key: str) -> int:
+        """This request's number in its window."""
+        redis = raw_redis()
+        if redis is not None:  # one round trip: count, and let the window's key expire
             full_key = self.cache.make_and_validate_key(key)
             count, _ = (
                 redis.pipeline(transaction=False)
@@ -57,16 +75,30 @@ class _WindowThrottle:
                 .expire(full_key, self.duration + 1)
                 .execute()
             )
-        else:
-            try:
-                count = self.cache.incr(key)
-            except ValueError:
-                count = 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
-        self._wait = max((window + 1) * self.duration - now, 1)
-        return count <= self.num_requests
+            return count
+        try:
+            return self.cache.incr(key)
+        except ValueError:
+            return 1 if self.cache.add(key, 1, self.duration + 1) else self.cache.incr(key)
 
     def wait(self):
         return getattr(self, "_wait", None)
+
+
+# Without the cache nothing can be counted: the API stays open rather than answer 500 to
+# everyone, and says so in the log once a minute per process, not once per request.
+WARN_EVERY = 60.0
+_warned_at = [float("-inf")]
+_warn_lock = threading.Lock()
+
+
+def _warn_open() -> None:
+    now = time.monotonic()
+    with _warn_lock:
+        if now - _warned_at[0] < WARN_EVERY:
+            return
+        _warned_at[0] = now
+    log.warning("The cache is unreachable: API throttling is off until it is back")
 
 
 class UserThrottle(_WindowThrottle, UserRateThrottle):

@@ -16,6 +16,7 @@ from assessments.services import (
     submit,
     validate,
 )
+from coherence.api.authentication import issue_token, stored_key
 from coherence.api.caching import local_bodies
 
 ROLES = ("anonymous", "partner", "focal_phl", "focal_mda", "reviewer")
@@ -49,11 +50,24 @@ def api_settings_for_tests(settings):
     yield
 
 
+# The keys this run issued, by what the database keeps of them: a key is shown only once.
+_issued: dict[str, str] = {}
+
+
+def token_key(user) -> str:
+    """`user`'s API key: the one issued earlier in this test, else a new one."""
+    stored = Token.objects.filter(user=user).values_list("key", flat=True).first()
+    if stored not in _issued:
+        key = issue_token(user)
+        stored = stored_key(key)
+        _issued[stored] = key
+    return _issued[stored]
+
+
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_key(user)}")
     return client
 
 

@@ -1,5 +1,6 @@
 """`python manage.py create_partner_token NAME`: a partner's user and token, the key alone
-on the last line; run again, the same key; deleted in the admin, revoked."""
+on the last line and nowhere else (only a hash of it is kept); run again, a new key that
+revokes the old; deleted in the admin, revoked."""
 
 import io
 
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from coherence.api.authentication import stored_key
 from coherence.choices import Role
 
 
@@ -23,8 +25,9 @@ def test_it_creates_a_partner_and_prints_the_key_alone_on_the_last_line(catalogu
     user = get_user_model().objects.get(username="psa-stats")
     assert user.membership.role == Role.PARTNER
     assert not user.has_usable_password()
-    assert Token.objects.get(user=user).key == key
     assert key.isalnum() and len(key) == 40
+    stored = Token.objects.get(user=user).key
+    assert stored == stored_key(key) and key[6:] not in stored  # kept hashed
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -32,9 +35,17 @@ def test_it_creates_a_partner_and_prints_the_key_alone_on_the_last_line(catalogu
     assert client.get("/api/v1/assessments/").status_code == 404
 
 
-def test_running_it_again_reuses_the_user_and_the_key(catalogue):
-    assert create_token("psa-stats") == create_token("psa-stats")
+def test_running_it_again_reuses_the_user_and_issues_a_new_key(catalogue):
+    old = create_token("psa-stats")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert client.get("/api/v1/levels/").status_code == 200  # now cached
+    new = create_token("psa-stats")
+    assert new != old
     assert get_user_model().objects.filter(username="psa-stats").count() == 1
+    assert client.get("/api/v1/levels/").status_code == 401  # at once, though cached
+    client.credentials(HTTP_AUTHORIZATION=f"Token {new}")
+    assert client.get("/api/v1/levels/").status_code == 200
 
 
 def test_a_deleted_token_is_revoked_and_a_new_run_issues_a_new_key(catalogue):
@@ -42,7 +53,7 @@ def test_a_deleted_token_is_revoked_and_a_new_run_issues_a_new_key(catalogue):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
     assert client.get("/api/v1/levels/").status_code == 200
-    Token.objects.filter(key=old).delete()  # what the admin's delete does
+    Token.objects.filter(key=stored_key(old)).delete()  # what the admin's delete does
     assert client.get("/api/v1/levels/").status_code == 401
     assert create_token("psa-stats") != old
 

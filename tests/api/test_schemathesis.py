@@ -10,12 +10,12 @@ fixture loader does not run under pytest 9; the checks are schemathesis' own."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from coherence.wsgi import application
+from tests.api.conftest import token_key
 
 # A country filter must name a country the catalogue knows (else a 400 naming it), which no
 # static schema can say: valid requests take a known one, everything else is generated.
@@ -43,8 +43,7 @@ def api_schema(world):
 
 
 def token_headers(user) -> dict:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {token_key(user)}"}
 
 
 def fuzz(api_schema, headers, mode, examples, *, path_parameters=None, excluded=()):

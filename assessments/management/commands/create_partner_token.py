@@ -1,8 +1,9 @@
 """`python manage.py create_partner_token NAME`: a partner system's user and API token.
 
-Creates the user NAME with the `partner` role (or reuses it) and its token (or reuses
-it), and prints the key alone on the last line. Revoke a token by deleting it in the
-admin (Auth Token › Tokens); running the command again then issues a new key.
+Creates the user NAME with the `partner` role (or reuses it) and a new token, and prints
+the key alone on the last line: the only time it is shown, as only a hash of it is kept.
+Run again, it issues a new key and the previous one stops working. Revoke a token by
+deleting it in the admin (Auth Token › Tokens).
 """
 
 from django.contrib.auth import get_user_model
@@ -12,11 +13,12 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from actors.models import Membership
+from coherence.api.authentication import issue_token
 from coherence.choices import Role
 
 
 class Command(BaseCommand):
-    help = "Create (or reuse) a partner system's user and API token; prints the key last."
+    help = "Create (or reuse) a partner system's user and issue its API key; prints it last."
 
     def add_arguments(self, parser):
         parser.add_argument("name", help="The partner system's user name, e.g. 'psa-stats'.")
@@ -44,8 +46,10 @@ class Command(BaseCommand):
                 )
             if not user.is_active:
                 raise CommandError(f"The user {name!r} is inactive; activate it in the admin.")
-            token, token_created = Token.objects.get_or_create(user=user)
-        verb = "Created" if token_created else "Reusing"
-        self.stdout.write(f"{verb} the API token of partner {name!r}. Send it as:")
+            replaced = Token.objects.filter(user=user).exists()
+            key = issue_token(user)
+        if replaced:
+            self.stdout.write(f"The previous API key of partner {name!r} no longer works.")
+        self.stdout.write(f"The API key of partner {name!r}, shown this once. Send it as:")
         self.stdout.write("Authorization: Token <key>")
-        self.stdout.write(token.key)
+        self.stdout.write(key)
