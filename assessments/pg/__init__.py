@@ -1,2 +1,1 @@
-"""PostgreSQL-only fast paths (binary COPY, binary and server-built reads, answers written
-through a staging table), each behind the portable function that picks it."""
+"""PostgreSQL fast paths (binary COPY and reads, bulk answer writes), behind portable twins."""
