@@ -117,6 +117,20 @@ def recompute_assessment(assessment_id: int) -> None:
     recompute_assessments([assessment_id])
 
 
+def _frames_by_version(locked: list[tuple[int, int]]):
+    """For (assessment id, framework version id) pairs, one version at a time: the
+    version, its assessments' ids, its indicators, and those assessments' frames."""
+    by_version: dict[int, list[int]] = {}
+    for pk, framework_id in locked:
+        by_version.setdefault(framework_id, []).append(pk)
+    a = Assessment._meta.db_table
+    for framework_id, ids in by_version.items():
+        indicators = indicator_frame(framework_id)
+        placeholders = ", ".join(["%s"] * len(ids))
+        frames = _assessment_frames(f"{a}.id IN ({placeholders})", ids, indicators)
+        yield framework_id, ids, indicators, *frames
+
+
 def recompute_assessments(assessment_ids: list[int]) -> int:
     """Recompute and store the scores of these assessments, all in one pass per framework
     version; returns how many were scored. Ids of deleted assessments are skipped."""
@@ -127,16 +141,7 @@ def recompute_assessments(assessment_ids: list[int]) -> int:
             .order_by("pk")
             .values_list("pk", "framework_id")
         )
-        by_version: dict[int, list[int]] = {}
-        for pk, framework_id in locked:
-            by_version.setdefault(framework_id, []).append(pk)
-        a = Assessment._meta.db_table
-        for framework_id, ids in by_version.items():
-            indicators = indicator_frame(framework_id)
-            placeholders = ", ".join(["%s"] * len(ids))
-            assessments, answers = _assessment_frames(
-                f"{a}.id IN ({placeholders})", ids, indicators
-            )
+        for framework_id, ids, indicators, assessments, answers in _frames_by_version(locked):
             scores = scoring.score_assessments(indicators, assessments, answers)
             AssessmentScore.objects.filter(assessment_id__in=ids).delete()
             _write_assessment_scores(scores, framework_id)
@@ -411,16 +416,7 @@ def recompute_country_cycles(pairs: list[tuple[str, int]]) -> dict:
         ConsolidatedScore.objects.filter(where).delete()
         IndicatorConsolidation.objects.filter(where).delete()
         scores_changed()  # COPY sends no signals
-        by_version: dict[int, list[int]] = {}
-        for pk, framework_id in locked:
-            by_version.setdefault(framework_id, []).append(pk)
-        a = Assessment._meta.db_table
-        for framework_id, version_ids in by_version.items():
-            indicators = indicator_frame(framework_id)
-            placeholders = ", ".join(["%s"] * len(version_ids))
-            assessments, answers = _assessment_frames(
-                f"{a}.id IN ({placeholders})", version_ids, indicators
-            )
+        for framework_id, _, indicators, assessments, answers in _frames_by_version(locked):
             per_assessment, per_country = scoring.score_all(indicators, assessments, answers)
             _write_assessment_scores(per_assessment, framework_id)
             _write_country_scores(per_country, framework_id)

@@ -4,26 +4,14 @@ cached body is used. The requests run in a process of their own whose REDIS_URL 
 closed port: a real dead Redis, not a mock."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
 
-import pytest
-from django.db import connection
 from django.test import Client
 
 from assessments.models import Answer, AssessmentScore
 from tests.api.conftest import token_key
-from tests.worker import ROOT, database_url
+from tests.dead_redis import needs_shared_database, without_redis
 
-pytestmark = [
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-        reason="needs DATABASE_URL and REDIS_URL: a second process shares the database",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_shared_database
 
 API = "/api/v1/"
 
@@ -45,33 +33,6 @@ for method, path, key, body in json.loads(sys.argv[1]):
                     time.monotonic() - started])
 print(json.dumps(answers))
 """
-
-
-def closed_port() -> int:
-    """A port nothing listens on: bound, then let go."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def without_redis(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script, *args],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coherence.settings",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
-            "LOG_LEVEL": "WARNING",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    return done
 
 
 def reads(world, users) -> list[tuple[str, str, str | None, None]]:

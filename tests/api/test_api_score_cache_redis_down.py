@@ -3,28 +3,15 @@ could not reach Redis: a reader that cannot reach Redis keeps no body in its pro
 and one that can sees the write once the generation's lease runs out (never 5 minutes on).
 The writer runs in a process of its own whose REDIS_URL names a closed port."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
-
-import pytest
-from django.db import connection
 
 from assessments import generation
 from assessments.models import ConsolidatedScore
 from assessments.services import reopen
 from tests.api.conftest import assert_error, client_for
-from tests.worker import ROOT, database_url
+from tests.dead_redis import dead_redis, needs_shared_database, without_redis
 
-pytestmark = [
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-        reason="needs DATABASE_URL and REDIS_URL: a second process shares the database",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_shared_database
 
 ONE = "/api/v1/scores/PHL/2025/"
 SCORES = "/api/v1/scores/"
@@ -40,16 +27,6 @@ reopen(Assessment.objects.get(pk=int(sys.argv[1])), by=reviewer, reason="New evi
 """
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def dead_redis() -> str:
-    return f"redis://127.0.0.1:{closed_port()}/0"
-
-
 def test_a_reopening_redis_never_heard_of_is_not_served_past_the_lease(world, users, settings):
     settings.API_SCORES_GENERATION_SECONDS = 2
     generation.replace_generation()  # under the short lease
@@ -59,20 +36,7 @@ def test_a_reopening_redis_never_heard_of_is_not_served_past_the_lease(world, us
     warmed = time.monotonic()
     assert partner.get(ONE).json()["stale"] is False  # from the process's own copy
 
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", REOPEN, str(world["validated"].pk)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coherence.settings",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": dead_redis(),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = without_redis(REOPEN, str(world["validated"].pk))
     assert "Could not replace the scores generation" in done.stderr
     assert ConsolidatedScore.objects.get(country_id="PHL", cycle=2025).stale is True
 

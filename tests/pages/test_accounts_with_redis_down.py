@@ -4,23 +4,10 @@ hourly count is skipped with a warning (no mail can be queued without the broker
 The pages run in a process of their own whose REDIS_URL names a closed port."""
 
 import json
-import os
-import subprocess
-import sys
 
-import pytest
-from django.db import connection
+from tests.dead_redis import needs_shared_database, without_redis
 
-from tests.pages.test_save_with_redis_down import closed_port
-from tests.worker import ROOT, database_url
-
-pytestmark = [
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-        reason="needs DATABASE_URL and REDIS_URL: a second process shares the database",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_shared_database
 
 ACCOUNTS = """
 import django, json, time
@@ -48,20 +35,7 @@ def test_sign_in_and_password_reset_answer_without_redis(users):
     user.set_password("demo-pass-2026")
     user.email = "focal-phl@example.org"
     user.save()
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", ACCOUNTS],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coherence.settings",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = without_redis(ACCOUNTS)
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["wrong"] == 200  # the form again, with its error
     assert outcome["signed"] == 302 and outcome["start"] == 200

@@ -4,24 +4,11 @@ for a later recompute to find. The pages run in a process of their own whose RED
 names a closed port: a real dead Redis, not a mock."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-
-import pytest
-from django.db import connection
 
 from assessments.models import Answer, Assessment, AssessmentScore
-from tests.worker import ROOT, database_url
+from tests.dead_redis import needs_shared_database, without_redis
 
-pytestmark = [
-    pytest.mark.skipif(
-        not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")),
-        reason="needs DATABASE_URL and REDIS_URL: a second process shares the database",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = needs_shared_database
 
 SAVE = """
 import django, json, sys, time
@@ -42,27 +29,8 @@ print(json.dumps({"pages": pages, "status": saved.status_code, "seconds": second
 """
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_a_page_save_answers_at_once_and_leaves_its_score_stale(assessment, users):
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SAVE, str(assessment.pk)],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coherence.settings",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = without_redis(SAVE, str(assessment.pk))
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcome["pages"] == {"/": 200, f"/assessments/{assessment.pk}/": 200}
     assert outcome["status"] == 302  # saved, back to the page
