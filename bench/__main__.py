@@ -7,6 +7,7 @@ the framework's indicators — then measures each figure against its baseline:
   area scores (INSERT … SELECT … GROUP BY); peak memory of the recompute;
 - one assessment recomputed and stored, in milliseconds;
 - importing a 100,000-row CSV vs a raw COPY of the same answers;
+- hostile uploads (issue #13): peak memory and seconds of each, against a tiny file;
 - dashboard pages: server time and query count with 200 countries, 10,000 instruments;
 - the scores API under gunicorn (2 workers) vs a bare Django view, with wrk.
 
@@ -43,7 +44,10 @@ def main() -> int:
     parser.add_argument("--instruments", type=int, default=10_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["recompute", "one", "import", "pages", "api"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["recompute", "one", "import", "uploads", "pages", "api"],
     )
     args = parser.parse_args()
 
@@ -82,6 +86,8 @@ def main() -> int:
         results += figures.one_assessment()
     if "import" not in args.skip:
         results += figures.import_csv(args.import_rows)
+    if "uploads" not in args.skip:
+        results += figures.hostile_uploads()
     if "pages" not in args.skip:
         results += figures.pages()
     if "api" not in args.skip:

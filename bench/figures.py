@@ -368,3 +368,30 @@ def api() -> list[dict]:
 
 
 __all__ = ["clear_import_cycle", "full_recompute", "one_assessment", "import_csv", "pages", "api"]
+
+
+def hostile_uploads() -> list[dict]:
+    """Each hostile file of issue #13 read as the page reads it and as the command does,
+    in a fresh process: peak memory added and seconds, against a tiny good file."""
+    from bench.hostile import make_files, measure
+
+    folder = Path(tempfile.mkdtemp())
+    files = make_files(folder)
+    results = []
+    try:
+        for name in ("declared.xlsx", "junk.csv", "bomb.xlsx", "strings.xlsx", "wide.csv"):
+            tiny = files["tiny" + Path(name).suffix]
+            for mode in ("page", "file"):
+                base, hostile = measure(tiny, mode), measure(files[name], mode)
+                extra = hostile["extra_mb"] - base["extra_mb"]
+                results.append(
+                    {
+                        "name": f"hostile {name}, read as the {mode} (MB extra, s)",
+                        "value": f"{extra:.1f} MB {hostile['seconds']:.2f} s",
+                        "baseline": f"{base['seconds']:.2f} s",
+                        "goal": "< 100 MB, < 5 s",
+                    }
+                )
+    finally:
+        shutil.rmtree(folder)
+    return results
