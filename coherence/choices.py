@@ -105,6 +105,33 @@ class Band(models.TextChoices):
     ADVANCED = "advanced", _("Advanced")
 
 
+class CrosswalkFramework(models.TextChoices):
+    """The frameworks whose crosswalk tags are scored (DESIGN §3, §4), in the order their
+    entries sort."""
+
+    GCM = "GCM", _("Global Compact for Migration")
+    SDG_10_7_2 = "SDG-10.7.2", _("SDG indicator 10.7.2")
+    MGI = "MGI", _("Migration Governance Indicators")
+
+
+# Every scored tag, (framework, code), in the order DESIGN §4 sorts crosswalk entries:
+# by framework, then by the number in the code. Other tags are kept and shown, not scored.
+SCORED_CROSSWALK = (
+    [(CrosswalkFramework.GCM.value, f"GCM-{n}") for n in range(1, 24)]
+    + [(CrosswalkFramework.SDG_10_7_2.value, f"SDG-10.7.2-D{n}") for n in range(1, 7)]
+    + [(CrosswalkFramework.MGI.value, f"MGI-D{n}") for n in range(1, 7)]
+)
+
+
+class Category(models.TextChoices):
+    """The four categories of SDG indicator 10.7.2 reporting, named as the UN names them."""
+
+    REQUIRES_FURTHER_PROGRESS = "requires_further_progress", _("Requires further progress")
+    PARTIALLY_MEETS = "partially_meets", _("Partially meets")
+    MEETS = "meets", _("Meets")
+    FULLY_MEETS = "fully_meets", _("Fully meets")
+
+
 class Role(models.TextChoices):
     """What a user may do (DESIGN §1, §7)."""
 
