@@ -70,6 +70,16 @@ STRUCTURE_DESCRIPTION = (
 )
 
 
+def format_parameter(renderer) -> OpenApiParameter:
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=[renderer.format],
+        description=f"Optional: `{renderer.format}`, the only format (as Accept: "
+        f"{renderer.media_type}).",
+    )
+
+
 @extend_schema(tags=["sdmx"])
 class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
     """SDMX 3.0: `structure/` and `data/`. Errors stay JSON in the error shape."""
@@ -95,6 +105,7 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="SDMX 3.0 structure of consolidated scores (SDMX-ML 3.0)",
         description=STRUCTURE_DESCRIPTION,
+        parameters=[format_parameter(SDMXStructureRenderer)],
         responses={
             (200, messages.STRUCTURE_MEDIA_TYPE): OpenApiResponse(
                 OpenApiTypes.STR, description="The SDMX-ML 3.0 structure message."
@@ -130,6 +141,7 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
                 {"type": "integer", "minimum": 2000, "maximum": 2100},
                 description="A cycle (year).",
             ),
+            format_parameter(SDMXDataRenderer),
         ],
         responses={
             (200, messages.DATA_MEDIA_TYPE): OpenApiResponse(

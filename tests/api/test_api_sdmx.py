@@ -295,6 +295,8 @@ def test_the_sdmx_media_types_are_negotiated(world, clients):
     partner = clients["partner"]
     asked = partner.get(STRUCTURE, HTTP_ACCEPT=sdmx_messages.STRUCTURE_MEDIA_TYPE)
     assert asked.status_code == 200
+    assert partner.get(STRUCTURE + "?format=sdmx-ml").status_code == 200
+    assert partner.get(DATA + "?format=sdmx-csv&country=PHL").status_code == 200
     for accept in ("application/vnd.sdmx.data+csv", "text/csv", sdmx_messages.DATA_MEDIA_TYPE):
         asked = partner.get(DATA, HTTP_ACCEPT=accept)
         assert asked.status_code == 200
@@ -359,3 +361,26 @@ def test_query_counts_are_pinned(more_scores, users, django_assert_max_num_queri
     client.get(API + "levels/")
     with django_assert_max_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_head_answers_like_get(world, clients):
+    partner = clients["partner"]
+    got, head = partner.get(STRUCTURE), partner.head(STRUCTURE)
+    assert head.status_code == 200 and head["ETag"] == got["ETag"]
+
+
+def test_the_schema_documents_both_operations(client, db):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    structure = schema["paths"][STRUCTURE]["get"]
+    data = schema["paths"][DATA]["get"]
+    assert list(structure["responses"]["200"]["content"]) == [
+        sdmx_messages.STRUCTURE_MEDIA_TYPE
+    ]
+    assert list(data["responses"]["200"]["content"]) == [sdmx_messages.DATA_MEDIA_TYPE]
+    assert {p["name"] for p in data["parameters"]} == {"country", "cycle", "format"}
+    for operation in (structure, data):
+        assert "indicative crosswalk" in operation["description"]
+        assert "never an official SDG indicator 10.7.2 return" in operation["description"]
+        assert list(operation["responses"]["400"]["content"]) == ["application/json"]
