@@ -8,11 +8,12 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from assessments import generation
 from assessments.api import sdmx_messages as messages
 from assessments.api.score_serializers import consolidated_json
-from assessments.api.scores import ScoreFilter, _validated_exists
+from assessments.api.scores import SCORE_SECONDS, ScoreFilter, _validated_exists, score_cache_key
 from assessments.selectors import visible_scores
-from coherence.api.caching import conditional
+from coherence.api.caching import cached_body, conditional, keep_body
 from coherence.api.filters import validated_filters
 from coherence.api.views import APIViewMixin
 from coherence.models import Country, PolicyArea
@@ -87,6 +88,7 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
     queryset = Country.objects.none()
+    read_along = [generation.KEY]
 
     def allowed_query_params(self) -> set[str]:
         allowed = super().allowed_query_params()
@@ -157,6 +159,18 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         renderer_classes=[SDMXDataRenderer, SDMXAnyDataRenderer, SDMXPlainCSVRenderer],
     )
     def data(self, request):
+        # Cached as scores/ caches its pages: under the scores' generation and what the
+        # caller may see; only a 200 is kept, so a cached URL has passed every check.
+        key = score_cache_key(request, "sdmx:data", request.get_full_path())
+        body = None if key is None else cached_body(key, SCORE_SECONDS)
+        if body is None:
+            body = self._data_body(request)
+            if key is not None:
+                keep_body(key, body, SCORE_SECONDS)
+        response = HttpResponse(body, content_type=messages.DATA_MEDIA_TYPE)
+        return conditional(request, response)
+
+    def _data_body(self, request) -> bytes:
         scores = (
             visible_scores(request.user)
             .filter(_validated_exists())
@@ -165,7 +179,4 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         )
         filterset = ScoreFilter(request.query_params, queryset=scores)
         validated_filters(filterset)  # malformed or unknown values: a 400 naming them
-        scores = filterset.qs
-        body = messages.data_message(consolidated_json(score) for score in scores)
-        response = HttpResponse(body, content_type=messages.DATA_MEDIA_TYPE)
-        return conditional(request, response)
+        return messages.data_message(consolidated_json(score) for score in filterset.qs)

@@ -147,10 +147,14 @@ def test_the_data_are_the_scores_figures(world, clients):
     assert body["overall"] is not None and rows[("PHL", "OVERALL", "2025")][0] == body["overall"]
     assert any(entry["coverage"] is not None for entry in body["areas"])
     assert_same_figures(rows, [body])
-    # A null figure has no row: the n/a area of the validated answers.
-    assert ("PHL", "AREA_diaspora_remittances", "2025") not in rows or any(
-        e["code"] == "diaspora_remittances" and e["score"] is not None for e in body["areas"]
-    )
+    # A null figure has no row, a zero has one (test_api_scores_contract works these out).
+    assert body["divergence"] is None and ("PHL", "DIVERGENCE", "2025") not in rows
+    assert ("PHL", "AREA_diaspora_remittances", "2025") not in rows
+    assert ("PHL", "AREA_diaspora_remittances_COVERAGE", "2025") not in rows
+    assert ("PHL", "AREA_integration", "2025") not in rows
+    assert rows[("PHL", "AREA_integration_COVERAGE", "2025")][0] == 0.0
+    assert ("PHL", "DIMENSION_development", "2025") not in rows
+    assert ("PHL", "LINK_national-regional", "2025") not in rows
 
 
 def crosswalk_entries():
@@ -363,6 +367,23 @@ def test_query_counts_are_pinned(more_scores, users, django_assert_max_num_queri
         assert client.get(url).status_code == 200
 
 
+def test_a_warm_data_read_costs_no_query_until_the_scores_change(
+    more_scores, users, django_assert_num_queries
+):
+    from assessments.generation import replace_generation
+
+    client = client_for(users["partner"])
+    first = client.get(DATA + "?cycle=2025")
+    with django_assert_num_queries(0):
+        again = client.get(DATA + "?cycle=2025")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    ConsolidatedScore.objects.filter(country_id="MDA").update(horizontal=41.5)
+    replace_generation()  # what every write to the scores does
+    rows, changed = read_data(client, "?cycle=2025")
+    assert changed["ETag"] != first["ETag"]
+    assert rows[("MDA", "HORIZONTAL", "2025")][0] == 41.5
+
+
 def test_head_answers_like_get(world, clients):
     partner = clients["partner"]
     got, head = partner.get(STRUCTURE), partner.head(STRUCTURE)
@@ -375,9 +396,7 @@ def test_the_schema_documents_both_operations(client, db):
     schema = yaml.safe_load(client.get("/api/schema/").content)
     structure = schema["paths"][STRUCTURE]["get"]
     data = schema["paths"][DATA]["get"]
-    assert list(structure["responses"]["200"]["content"]) == [
-        sdmx_messages.STRUCTURE_MEDIA_TYPE
-    ]
+    assert list(structure["responses"]["200"]["content"]) == [sdmx_messages.STRUCTURE_MEDIA_TYPE]
     assert list(data["responses"]["200"]["content"]) == [sdmx_messages.DATA_MEDIA_TYPE]
     assert {p["name"] for p in data["parameters"]} == {"country", "cycle", "format"}
     for operation in (structure, data):
