@@ -40,6 +40,10 @@ class SDMXAnyStructureRenderer(SDMXStructureRenderer):
     media_type = messages.STRUCTURE_MEDIA_TYPE.split(";")[0]
 
 
+class SDMXShortVersionStructureRenderer(SDMXStructureRenderer):
+    media_type = messages.STRUCTURE_MEDIA_TYPE.removesuffix(".0")  # version=3.0
+
+
 class SDMXAnyDataRenderer(SDMXDataRenderer):
     media_type = messages.DATA_MEDIA_TYPE.split(";")[0]
 
@@ -119,7 +123,11 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         methods=["get"],
         url_path="structure",
         url_name="structure",
-        renderer_classes=[SDMXStructureRenderer, SDMXAnyStructureRenderer],
+        renderer_classes=[
+            SDMXStructureRenderer,
+            SDMXAnyStructureRenderer,
+            SDMXShortVersionStructureRenderer,
+        ],
     )
     def structure(self, request):
         countries = Country.objects.order_by("iso3").values_list("iso3", "name")

@@ -68,7 +68,9 @@ def read_data(client, query="", structure_xml=None):
     text = response.content.decode()
     assert text.splitlines()[0] == ",".join(sdmx_messages.CSV_COLUMNS)
     if structure_xml is None:
-        structure_xml, _ = structure_of(client)
+        structure_xml, message = structure_of(client)
+    else:
+        message = read_sdmx(structure_xml, validate=True)
     if len(text.splitlines()) == 1:
         return {}, response
     (dataset,) = get_datasets(text, structure_xml)
@@ -77,6 +79,11 @@ def read_data(client, query="", structure_xml=None):
     assert all(line.startswith(prefix) for line in text.splitlines()[1:])
     frame = dataset.data
     assert len(frame) == len(text.splitlines()) - 1
+    # Every coded value is a code of the structure's codelists.
+    assert set(frame["COUNTRY"]) <= set(codes(message, "CL_COUNTRY"))
+    assert set(frame["MEASURE"]) <= set(codes(message, "CL_MEASURE"))
+    assert set(frame["CATEGORY"].dropna()) - {""} <= set(codes(message, "CL_CATEGORY"))
+    assert set(frame["BAND"].dropna()) - {""} <= set(codes(message, "CL_BAND"))
     rows = {}
     for record in frame.to_dict("records"):
         key = (record["COUNTRY"], record["MEASURE"], str(record["TIME_PERIOD"]))
@@ -297,8 +304,14 @@ def test_a_json_only_client_is_told_in_json(world, clients, url):
 
 def test_the_sdmx_media_types_are_negotiated(world, clients):
     partner = clients["partner"]
-    asked = partner.get(STRUCTURE, HTTP_ACCEPT=sdmx_messages.STRUCTURE_MEDIA_TYPE)
-    assert asked.status_code == 200
+    for accept in (
+        sdmx_messages.STRUCTURE_MEDIA_TYPE,
+        "application/vnd.sdmx.structure+xml;version=3.0",
+        "application/vnd.sdmx.structure+xml",
+    ):
+        asked = partner.get(STRUCTURE, HTTP_ACCEPT=accept)
+        assert asked.status_code == 200
+        assert asked["Content-Type"] == sdmx_messages.STRUCTURE_MEDIA_TYPE
     assert partner.get(STRUCTURE + "?format=sdmx-ml").status_code == 200
     assert partner.get(DATA + "?format=sdmx-csv&country=PHL").status_code == 200
     for accept in ("application/vnd.sdmx.data+csv", "text/csv", sdmx_messages.DATA_MEDIA_TYPE):
