@@ -10,6 +10,7 @@ from actors.api import ActorViewSet
 from assessments.api.assessments import AssessmentViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
+from assessments.api.sdmx import SDMXViewSet
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
 from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet
@@ -49,6 +50,7 @@ router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("sdmx", SDMXViewSet, basename="sdmx")
 
 app_name = "api"
 urlpatterns = [

@@ -39,6 +39,8 @@ MATRIX = [
     ("get", "scores/", None, CATALOGUE),
     ("get", "scores/PHL/2025/", None, expect(401, 200, 200, 404, 200)),
     ("get", "scores/PHL/2026/", None, expect(401, 404, 404, 404, 404)),
+    ("get", "sdmx/structure/", None, CATALOGUE),
+    ("get", "sdmx/data/", None, CATALOGUE),
     ("get", "assessments/", None, expect(401, 404, 200, 200, 200)),
     ("get", "assessments/{draft}/", None, expect(401, 404, 200, 404, 404)),
     ("get", "assessments/{submitted}/", None, expect(401, 404, 404, 404, 200)),
@@ -110,7 +112,14 @@ def fill(template, world):
     return template
 
 
-def check(response, status: int, role: str) -> None:
+# What a 200 is when it is not JSON.
+MEDIA_TYPES = {
+    "sdmx/structure/": "application/vnd.sdmx.structure+xml;version=3.0.0",
+    "sdmx/data/": "application/vnd.sdmx.data+csv;version=2.0.0",
+}
+
+
+def check(response, status: int, role: str, media_type: str = "application/json") -> None:
     if status >= 400:
         error = assert_error(response, status)
         if status == 401:
@@ -118,7 +127,7 @@ def check(response, status: int, role: str) -> None:
             assert error["code"] == "not_authenticated"
     else:
         assert response.status_code == status, (role, response.content[:500])
-        assert response["Content-Type"] == "application/json"
+        assert response["Content-Type"] == media_type
 
 
 @pytest.mark.parametrize(("path", "expected"), READ_CASES)
@@ -127,8 +136,9 @@ def test_each_role_reads_what_design_7_allows(world, clients, path, expected):
     url = API + fill(path, world)
     answered = {role: clients[role].get(url) for role in ROLES}
     assert {role: r.status_code for role, r in answered.items()} == expected
+    media_type = MEDIA_TYPES.get(path, "application/json")
     for role, response in answered.items():
-        check(response, expected[role], role)
+        check(response, expected[role], role, media_type)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), WRITE_CASES)
