@@ -10,6 +10,7 @@ from actors.api import ActorViewSet
 from assessments.api.assessments import AssessmentViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
+from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
 from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet
@@ -50,8 +51,25 @@ router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 
+
+def csv_routes(router) -> list:
+    """`<list>.csv` for each list that renders CSV: the list's rows as CSV, an operation of
+    its own in the schema (a generated client's JSON operations stay JSON). `?format=csv`
+    on the list keeps answering the same."""
+    routes = []
+    for prefix, viewset, basename in router.registry:
+        if not any(issubclass(renderer, CSVRenderer) for renderer in viewset.renderer_classes):
+            continue
+        view = viewset.as_view({"get": "list"}, basename=basename, detail=False)
+        routes.append(
+            re_path(rf"^{prefix}\.csv$", view, {"format": "csv"}, name=f"{basename}-list-csv")
+        )
+    return routes
+
+
 app_name = "api"
 urlpatterns = [
     *router.urls,
+    *csv_routes(router),
     re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]
