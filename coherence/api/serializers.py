@@ -10,7 +10,6 @@ from rest_framework import serializers
 # with `additionalProperties: false` (coherence.api.schema). No docstring: the schema would
 # show it on each subclass.
 class StrictInputSerializer(serializers.Serializer):
-
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             takes = [name for name, field in self.fields.items() if not field.read_only]
