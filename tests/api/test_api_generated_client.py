@@ -148,6 +148,19 @@ def test_the_generated_client_reads_the_csv_through_its_own_operation(partner):
     assert float(rows[0]["overall"]) == stored.overall
 
 
+def test_the_generated_client_reads_a_429_as_the_error_model_with_retry_after(partner, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "2/minute"},
+    }
+    retrieve = api("scores.scores_retrieve")
+    answers = [retrieve.sync_detailed(country="PHL", cycle=2025, client=partner) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, HTTPStatus.TOO_MANY_REQUESTS]
+    throttled = answers[-1]
+    assert throttled.parsed.error.code == "throttled"
+    assert int(throttled.headers["Retry-After"]) >= 1
+
+
 # --- the catalogue ---------------------------------------------------------------------------
 
 
