@@ -29,29 +29,50 @@ post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="api_me
 
 
 class InterestSerializer(serializers.Serializer):
-    area = serializers.ChoiceField(choices=[(c, c) for c in AREA_CODES], source="area_id")
-    priority = serializers.IntegerField(min_value=1, max_value=5)
+    area = serializers.ChoiceField(
+        choices=[(c, c) for c in AREA_CODES],
+        source="area_id",
+        help_text="The policy area the actor has an interest in.",
+    )
+    priority = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="How much the area matters to the actor: 1 most."
+    )
 
 
 class ActorSerializer(serializers.ModelSerializer):
-    type = serializers.ChoiceField(choices=ActorType.choices)
-    level = serializers.ChoiceField(choices=Level.choices)
+    type = serializers.ChoiceField(choices=ActorType.choices, help_text="What kind of actor.")
+    level = serializers.ChoiceField(
+        choices=Level.choices, help_text="The governance level the actor works at."
+    )
     country = serializers.CharField(
         source="country_id", allow_null=True, help_text="ISO 3166-1 alpha-3, or null."
     )
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    interests = InterestSerializer(many=True, read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The code of the actor this one belongs to, or null.",
+    )
+    interests = InterestSerializer(
+        many=True, read_only=True, help_text="The policy areas the actor cares for, by area."
+    )
 
     class Meta:
         model = Actor
         fields = ["code", "name", "type", "level", "country", "parent", "interests"]
+        extra_kwargs = {
+            "code": {"help_text": "The actor's code, unique in the catalogue."},
+            "name": {"help_text": "The actor's name."},
+        }
 
 
 class ActorFilter(filters.FilterSet):
-    type = filters.ChoiceFilter(choices=ActorType.choices)
-    level = filters.ChoiceFilter(choices=Level.choices)
-    country = CountryFilter(field_name="country")
-    parent = CodeFilter(field_name="parent__code")
+    type = filters.ChoiceFilter(choices=ActorType.choices, help_text="Actors of this kind.")
+    level = filters.ChoiceFilter(choices=Level.choices, help_text="Actors at this level.")
+    country = CountryFilter(
+        field_name="country", help_text="Actors of this country (ISO3); others have none."
+    )
+    parent = CodeFilter(field_name="parent__code", help_text="Actors under this actor's code.")
 
     class Meta:
         model = Actor

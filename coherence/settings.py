@@ -384,8 +384,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # What a generated client needs (coherence.api.schema): request and response bodies
+    # apart, read-only fields required (every body carries them), one component per
+    # vocabulary — parameters included, by the last hook.
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_SPLIT_PATCH": False,
+    "COMPONENT_NO_READ_ONLY_REQUIRED": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coherence.api.schema.shared_parameter_enums",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LevelEnum": "coherence.choices.Level",
         "ToolTypeEnum": "coherence.choices.ToolKind",
@@ -400,6 +408,8 @@ SPECTACULAR_SETTINGS = {
         "ActorTypeEnum": "coherence.choices.ActorType",
         "StateEnum": "assessments.choices.State",
         "TransitionEnum": "assessments.choices.Action",
+        "CoherenceTypeEnum": "coherence.choices.CoherenceType",
+        "InteractionScoreEnum": "instruments.models.Interaction.Score",
     },
 }
 

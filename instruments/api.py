@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from actors.models import Actor
-from coherence.api.filters import BOOLEAN_CHOICES, CodeFilter, CountryFilter, validated_filters
+from coherence.api.filters import BooleanFilter, CodeFilter, CountryFilter, validated_filters
 from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import AREA_CHOICES, Level, ToolKind
 from coherence.models import Country, PolicyArea
@@ -28,11 +28,22 @@ class CodeListField(serializers.ListField):
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
-    tool_type = serializers.ChoiceField(choices=ToolKind.choices, source="tool_type_id")
-    levels = CodeListField(child=serializers.ChoiceField(choices=Level.choices))
-    owners = CodeListField(code="code", help_text="Actor codes.")
-    countries = CodeListField(help_text="ISO 3166-1 alpha-3 codes.")
-    areas = CodeListField(child=serializers.ChoiceField(choices=AREA_CHOICES))
+    tool_type = serializers.ChoiceField(
+        choices=ToolKind.choices, source="tool_type_id", help_text="The kind of tool."
+    )
+    levels = CodeListField(
+        child=serializers.ChoiceField(choices=Level.choices),
+        help_text="The governance levels it works at.",
+    )
+    owners = CodeListField(code="code", help_text="The codes of the actors that own it.")
+    countries = CodeListField(
+        help_text="ISO 3166-1 alpha-3 codes of the countries it names; empty for regional "
+        "and international instruments that name none."
+    )
+    areas = CodeListField(
+        child=serializers.ChoiceField(choices=AREA_CHOICES),
+        help_text="The policy areas it touches.",
+    )
 
     class Meta:
         model = Instrument
@@ -48,16 +59,29 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "paragraph",
             "link",
         ]
+        extra_kwargs = {
+            "code": {"help_text": "The instrument's code, unique in the catalogue."},
+            "name": {"help_text": "The instrument's name."},
+            "description": {"help_text": "What it is and does; may be empty."},
+            "paragraph": {"help_text": "The paragraph of the GFMD paper it illustrates, or null."},
+            "link": {"help_text": "A web address of its text, or empty."},
+        }
 
 
 class InstrumentFilter(filters.FilterSet):
-    level = filters.ChoiceFilter(choices=Level.choices, method="by_catalogue")
-    tool_type = filters.ChoiceFilter(choices=ToolKind.choices, field_name="tool_type_id")
-    area = filters.ChoiceFilter(choices=AREA_CHOICES, method="by_catalogue")
+    level = filters.ChoiceFilter(
+        choices=Level.choices, method="by_catalogue", help_text="Instruments at this level."
+    )
+    tool_type = filters.ChoiceFilter(
+        choices=ToolKind.choices, field_name="tool_type_id", help_text="Tools of this type."
+    )
+    area = filters.ChoiceFilter(
+        choices=AREA_CHOICES, method="by_catalogue", help_text="Instruments touching this area."
+    )
     country = CountryFilter(
         method="by_catalogue",
-        help_text="The country's instruments: those naming it, and the regional and "
-        "international ones that name no country.",
+        help_text="The country's instruments (ISO3): those naming it, and also the regional "
+        "and international ones that name no country at all.",
     )
 
     class Meta:
@@ -95,8 +119,12 @@ class InstrumentViewSet(mixins.RetrieveModelMixin, ReadOnlyViewSet):
 
 
 class InteractionSerializer(serializers.ModelSerializer):
-    source = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    target = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    source = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the instrument that acts."
+    )
+    target = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the instrument acted upon."
+    )
     score = serializers.ChoiceField(
         choices=Interaction.Score.choices,
         help_text="+3 indivisible … −3 cancelling (Nilsson, Griggs and Visbeck 2016).",
@@ -108,20 +136,26 @@ class InteractionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Interaction
         fields = ["source", "target", "score", "rationale", "incoherence"]
+        extra_kwargs = {"rationale": {"help_text": "Why the interaction has this score."}}
 
 
 class InteractionFilter(filters.FilterSet):
-    source = CodeFilter(field_name="source__code")
-    target = CodeFilter(field_name="target__code")
-    score = filters.TypedChoiceFilter(choices=Interaction.Score.choices, coerce=int)
-    incoherence = filters.ChoiceFilter(choices=BOOLEAN_CHOICES, method="by_incoherence")
+    source = CodeFilter(field_name="source__code", help_text="Interactions of this instrument.")
+    target = CodeFilter(field_name="target__code", help_text="Interactions on this instrument.")
+    score = filters.TypedChoiceFilter(
+        choices=Interaction.Score.choices, coerce=int, help_text="Interactions of this score."
+    )
+    incoherence = BooleanFilter(
+        method="by_incoherence",
+        help_text="true: only incoherences (a score of −2 or −3); false: only the others.",
+    )
 
     class Meta:
         model = Interaction
         fields = ["source", "target", "score", "incoherence"]
 
     def by_incoherence(self, queryset, name, value):
-        return queryset.filter(score__lte=-2) if value == "true" else queryset.filter(score__gt=-2)
+        return queryset.filter(score__lte=-2) if value else queryset.filter(score__gt=-2)
 
 
 @extend_schema(tags=["catalogue"], summary="Instrument interactions, sorted by source and target")
@@ -134,16 +168,30 @@ class InteractionViewSet(ReadOnlyViewSet):
 
 
 class GridCellSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices)
-    tool_type = serializers.ChoiceField(choices=ToolKind.choices)
-    count = serializers.IntegerField(min_value=0)
-    instruments = serializers.ListField(child=serializers.CharField(), help_text="Codes.")
+    level = serializers.ChoiceField(choices=Level.choices, help_text="The row: a level.")
+    tool_type = serializers.ChoiceField(
+        choices=ToolKind.choices, help_text="The column: a tool type."
+    )
+    count = serializers.IntegerField(min_value=0, help_text="The number of instruments.")
+    instruments = serializers.ListField(
+        child=serializers.CharField(), help_text="The instruments' codes."
+    )
 
 
 class GridFilter(filters.FilterSet):
-    country = CountryFilter(method="keep")
-    area = filters.ChoiceFilter(choices=AREA_CHOICES, method="keep")
-    level = filters.ChoiceFilter(choices=Level.choices, method="keep")
+    country = CountryFilter(
+        method="keep",
+        help_text="The country's instruments (ISO3): those naming it, and also the regional "
+        "and international ones that name no country at all.",
+    )
+    area = filters.ChoiceFilter(
+        choices=AREA_CHOICES, method="keep", help_text="Instruments touching this area."
+    )
+    level = filters.ChoiceFilter(
+        choices=Level.choices,
+        method="keep",
+        help_text="Only this level's row: the other cells count 0.",
+    )
 
     class Meta:
         model = Instrument

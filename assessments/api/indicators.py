@@ -25,21 +25,33 @@ from coherence.choices import (
 
 
 class IndicatorSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(help_text="The indicator's code, e.g. H-LAB-03.")
     question = NamesSerializer(help_text="The question in English, French and Spanish.")
     guidance = NamesSerializer(help_text="Guidance in English, French and Spanish.")
-    dimension = serializers.ChoiceField(choices=Dimension.choices)
-    coherence_type = serializers.ChoiceField(choices=CoherenceType.choices)
-    area = serializers.ChoiceField(choices=AREA_CHOICES)
+    dimension = serializers.ChoiceField(
+        choices=Dimension.choices, help_text="The dimension it measures."
+    )
+    coherence_type = serializers.ChoiceField(
+        choices=CoherenceType.choices, help_text="Horizontal (across areas) or vertical."
+    )
+    area = serializers.ChoiceField(choices=AREA_CHOICES, help_text="Its policy area.")
     link = serializers.ChoiceField(
         choices=Link.choices, allow_null=True, help_text="Null for horizontal indicators."
     )
-    perspective = serializers.ChoiceField(choices=Perspective.choices)
-    stage = serializers.ChoiceField(choices=Stage.choices)
-    answer_type = serializers.ChoiceField(choices=AnswerType.choices)
-    weight = serializers.FloatField(min_value=0)
-    allow_na = serializers.BooleanField()
-    crosswalk = serializers.ListField(child=serializers.CharField())
+    perspective = serializers.ChoiceField(
+        choices=Perspective.choices,
+        help_text="The assessments it is asked in: origin, destination or both.",
+    )
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text="What it looks at.")
+    answer_type = serializers.ChoiceField(
+        choices=AnswerType.choices, help_text="How it is answered (see an answer's value)."
+    )
+    weight = serializers.FloatField(min_value=0, help_text="Its weight in weighted means.")
+    allow_na = serializers.BooleanField(help_text="Whether 'not applicable' is an answer.")
+    crosswalk = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Tags of the frameworks it informs (e.g. GCM-5, SDG-10.7.2-D1).",
+    )
     version = serializers.CharField(help_text="The framework version's code.")
 
     def to_representation(self, indicator):
@@ -62,13 +74,19 @@ class IndicatorSerializer(serializers.Serializer):
 
 
 class IndicatorFilter(filters.FilterSet):
-    dimension = filters.ChoiceFilter(choices=Dimension.choices)
-    coherence_type = filters.ChoiceFilter(choices=CoherenceType.choices)
-    area = filters.ChoiceFilter(choices=AREA_CHOICES, field_name="area_id")
-    link = filters.ChoiceFilter(choices=Link.choices)
-    perspective = filters.ChoiceFilter(choices=Perspective.choices)
-    stage = filters.ChoiceFilter(choices=Stage.choices)
-    answer_type = filters.ChoiceFilter(choices=AnswerType.choices)
+    dimension = filters.ChoiceFilter(choices=Dimension.choices, help_text="Of this dimension.")
+    coherence_type = filters.ChoiceFilter(
+        choices=CoherenceType.choices, help_text="Horizontal or vertical ones."
+    )
+    area = filters.ChoiceFilter(
+        choices=AREA_CHOICES, field_name="area_id", help_text="Of this policy area."
+    )
+    link = filters.ChoiceFilter(choices=Link.choices, help_text="Vertical ones of this link.")
+    perspective = filters.ChoiceFilter(
+        choices=Perspective.choices, help_text="Those whose perspective is this one."
+    )
+    stage = filters.ChoiceFilter(choices=Stage.choices, help_text="Of this stage.")
+    answer_type = filters.ChoiceFilter(choices=AnswerType.choices, help_text="Answered this way.")
 
     class Meta:
         model = Indicator

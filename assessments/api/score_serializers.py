@@ -14,21 +14,31 @@ from coherence.choices import (
     Link,
 )
 
+SCORE_HELP = "0–100, or null where no indicator of it was answered."
+
 
 class AreaScoreSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=AREA_CHOICES)
-    score = serializers.FloatField(allow_null=True)
-    coverage = serializers.FloatField(allow_null=True, min_value=0, max_value=1)
+    code = serializers.ChoiceField(choices=AREA_CHOICES, help_text="The policy area.")
+    score = serializers.FloatField(allow_null=True, help_text=SCORE_HELP)
+    coverage = serializers.FloatField(
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="Answered ÷ (indicators of the area − those answered n/a), 0–1; null where "
+        "that is 0.",
+    )
 
 
 class DimensionScoreSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Dimension.choices)
-    score = serializers.FloatField(allow_null=True)
+    code = serializers.ChoiceField(choices=Dimension.choices, help_text="The dimension.")
+    score = serializers.FloatField(allow_null=True, help_text=SCORE_HELP)
 
 
 class LinkScoreSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Link.choices)
-    score = serializers.FloatField(allow_null=True)
+    code = serializers.ChoiceField(
+        choices=Link.choices, help_text="The vertical link between two levels."
+    )
+    score = serializers.FloatField(allow_null=True, help_text=SCORE_HELP)
 
 
 def _timestamp(value) -> str | None:
@@ -39,23 +49,42 @@ def _timestamp(value) -> str | None:
 
 class ScoreFiguresSerializer(serializers.Serializer):
     framework = serializers.CharField(help_text="The framework version's code.")
-    overall = serializers.FloatField(allow_null=True)
-    horizontal = serializers.FloatField(allow_null=True)
-    vertical = serializers.FloatField(allow_null=True)
-    band = serializers.ChoiceField(choices=Band.choices, allow_null=True)
-    areas = AreaScoreSerializer(many=True)
-    dimensions = DimensionScoreSerializer(many=True)
-    links = LinkScoreSerializer(many=True)
+    overall = serializers.FloatField(
+        allow_null=True,
+        help_text="The mean of horizontal and vertical where both exist, else the one that "
+        "does, else null.",
+    )
+    horizontal = serializers.FloatField(
+        allow_null=True, help_text="100 × the weighted mean over horizontal indicators, or null."
+    )
+    vertical = serializers.FloatField(
+        allow_null=True, help_text="100 × the weighted mean over vertical indicators, or null."
+    )
+    band = serializers.ChoiceField(
+        choices=Band.choices,
+        allow_null=True,
+        help_text="From the published overall: initial below 25, developing from 25, "
+        "established from 50, advanced from 75; null where overall is null.",
+    )
+    areas = AreaScoreSerializer(many=True, help_text="A score per policy area, by code.")
+    dimensions = DimensionScoreSerializer(many=True, help_text="A score per dimension, by code.")
+    links = LinkScoreSerializer(many=True, help_text="A score per vertical link, by code.")
     stale = serializers.BooleanField(help_text="Inputs changed; a recompute is pending.")
-    computed_at = serializers.DateTimeField(allow_null=True)
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures were computed (UTC), or null."
+    )
 
 
 class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
     """A country's consolidated score in a cycle, exactly as DESIGN §6 reads."""
 
     country = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
-    cycle = serializers.IntegerField()
-    divergence = serializers.FloatField(allow_null=True)
+    cycle = serializers.IntegerField(help_text="The reporting cycle (a year).")
+    divergence = serializers.FloatField(
+        allow_null=True,
+        help_text="Where the actors' views part: the mean, over indicators valued in two or "
+        "more validated assessments, of 100 × (max − min); null where there are none.",
+    )
     assessments = serializers.IntegerField(help_text="The number of validated assessments.")
 
     def get_fields(self):
@@ -84,7 +113,7 @@ class AssessmentScoreSerializer(ScoreFiguresSerializer):
 
     assessment = serializers.IntegerField(help_text="The assessment's id.")
     country = serializers.CharField(help_text="ISO 3166-1 alpha-3.")
-    cycle = serializers.IntegerField()
+    cycle = serializers.IntegerField(help_text="The reporting cycle (a year).")
 
     def get_fields(self):
         fields = super().get_fields()

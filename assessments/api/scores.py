@@ -60,8 +60,8 @@ def score_cache_key(request, *parts) -> str | None:
 
 
 class ScoreFilter(filters.FilterSet):
-    country = CountryFilter(field_name="country")
-    cycle = CycleFilter(field_name="cycle")
+    country = CountryFilter(field_name="country", help_text="Scores of this country (ISO3).")
+    cycle = CycleFilter(field_name="cycle", help_text="Scores of this cycle (a year).")
 
     class Meta:
         model = ConsolidatedScore
@@ -119,9 +119,18 @@ class ScoreViewSet(ReadOnlyViewSet):
         description="404 where the country has no validated assessment in that cycle.",
         parameters=[
             OpenApiParameter(
-                "country", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[A-Za-z]{3}$"
+                "country",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern="^[A-Za-z]{3}$",
+                description="The country's ISO 3166-1 alpha-3 code (any case).",
             ),
-            OpenApiParameter("cycle", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "cycle",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="The reporting cycle (a year).",
+            ),
         ],
         responses=ConsolidatedScoreSerializer,
     )

@@ -21,6 +21,7 @@ from coherence.api.fields import (
     StrictIntegerField,
 )
 from coherence.api.filters import CodeFilter, CountryFilter, CycleFilter
+from coherence.api.serializers import StrictInputSerializer
 from coherence.choices import (
     Perspective,
 )
@@ -33,25 +34,33 @@ TRANSITION_CHOICES = Action.choices
 
 
 class AnswerSerializer(serializers.Serializer):
-    indicator = serializers.CharField(source="indicator.code")
+    indicator = serializers.CharField(source="indicator.code", help_text="The indicator's code.")
     value = JSONNumberField(
         allow_null=True,
         help_text="yes_no 1/0, three_level 0/5/10, scale 0–4, percent 0–100; null when "
         "unanswered or not applicable.",
     )
     na = serializers.BooleanField(help_text="Answered 'not applicable'.")
-    evidence = serializers.CharField(allow_blank=True)
-    instruments = serializers.ListField(child=serializers.CharField(), help_text="Codes.")
+    evidence = serializers.CharField(
+        allow_blank=True, help_text="What supports the answer, in the focal point's words."
+    )
+    instruments = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the instruments cited as evidence."
+    )
     flagged = serializers.BooleanField(help_text="Returned for correction.")
-    flag_comment = serializers.CharField(allow_blank=True)
+    flag_comment = serializers.CharField(
+        allow_blank=True, help_text="The reviewer's comment on a flagged answer, or empty."
+    )
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id", help_text="ISO 3166-1 alpha-3.")
     actor = serializers.CharField(source="actor.code", help_text="The actor's code.")
     framework = serializers.CharField(source="framework.code", help_text="Framework version.")
-    perspective = serializers.ChoiceField(choices=Perspective.choices)
-    state = serializers.ChoiceField(choices=State.choices)
+    perspective = serializers.ChoiceField(
+        choices=Perspective.choices, help_text="As a country of origin, destination or both."
+    )
+    state = serializers.ChoiceField(choices=State.choices, help_text="Where it is in review.")
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The transitions the caller may make now."
     )
@@ -72,6 +81,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The assessment's id."},
+            "cycle": {"help_text": "The reporting cycle (a year)."},
+            "version": {
+                "help_text": "Raised by every save: send it back with the next save of answers."
+            },
+            "return_reason": {"help_text": "Why it was last returned for correction, or empty."},
+            "created_at": {"help_text": "When it was started (UTC)."},
+            "updated_at": {"help_text": "When it last changed (UTC)."},
+        }
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=TRANSITION_CHOICES))
@@ -81,30 +100,44 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):
-    answers = AnswerSerializer(many=True, read_only=True, source="answer_list")
+    answers = AnswerSerializer(
+        many=True,
+        read_only=True,
+        source="answer_list",
+        help_text="Its answers, in the framework's order of indicators.",
+    )
 
     class Meta(AssessmentSerializer.Meta):
         fields = [*AssessmentSerializer.Meta.fields, "answers"]
 
 
 class AssessmentFilter(filters.FilterSet):
-    country = CountryFilter(field_name="country")
-    cycle = CycleFilter(field_name="cycle")
-    state = filters.ChoiceFilter(choices=State.choices)
-    actor = CodeFilter(field_name="actor__code")
-    perspective = filters.ChoiceFilter(choices=Perspective.choices)
+    country = CountryFilter(field_name="country", help_text="Assessments of this country (ISO3).")
+    cycle = CycleFilter(field_name="cycle", help_text="Assessments of this cycle (a year).")
+    state = filters.ChoiceFilter(choices=State.choices, help_text="Assessments in this state.")
+    actor = CodeFilter(field_name="actor__code", help_text="Assessments by this actor's code.")
+    perspective = filters.ChoiceFilter(
+        choices=Perspective.choices, help_text="Assessments from this perspective."
+    )
 
     class Meta:
         model = Assessment
         fields = ["country", "cycle", "state", "actor", "perspective"]
 
 
-class AssessmentCreateSerializer(serializers.Serializer):
-    cycle = StrictIntegerField(min_value=MIN_CYCLE, max_value=MAX_CYCLE)
-    perspective = serializers.ChoiceField(choices=Perspective.choices, default=Perspective.BOTH)
+class AssessmentCreateSerializer(StrictInputSerializer):
+    cycle = StrictIntegerField(
+        min_value=MIN_CYCLE, max_value=MAX_CYCLE, help_text="The reporting cycle (a year)."
+    )
+    perspective = serializers.ChoiceField(
+        choices=Perspective.choices,
+        default=Perspective.BOTH,
+        help_text="As a country of origin, destination or both (the default). The country "
+        "is the caller's actor's: it is not sent.",
+    )
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(StrictInputSerializer):
     indicator = StrictCharField(
         max_length=20, validators=[INDICATOR_CODE], help_text="The indicator's code."
     )
@@ -126,11 +159,13 @@ class AnswerInputSerializer(serializers.Serializer):
     )
 
 
-class AnswersInputSerializer(serializers.Serializer):
+class AnswersInputSerializer(StrictInputSerializer):
     version = StrictIntegerField(
         min_value=1, help_text="The assessment version the answers were read at."
     )
-    answers = AnswerInputSerializer(many=True, max_length=1000)
+    answers = AnswerInputSerializer(
+        many=True, max_length=1000, help_text="The answers to change, each indicator once."
+    )
 
     def validate_answers(self, answers):
         seen, twice = set(), set()
@@ -144,8 +179,8 @@ class AnswersInputSerializer(serializers.Serializer):
 
 
 class AnswersSavedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=State.choices)
+    id = serializers.IntegerField(help_text="The assessment's id.")
+    state = serializers.ChoiceField(choices=State.choices, help_text="The assessment's state.")
     version = serializers.IntegerField(help_text="The new version, to send with the next save.")
     changed = serializers.ListField(
         child=serializers.CharField(), help_text="Codes of the answers that changed."
@@ -153,19 +188,20 @@ class AnswersSavedSerializer(serializers.Serializer):
 
 
 class TransitionResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=State.choices)
-    version = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The assessment's id.")
+    state = serializers.ChoiceField(choices=State.choices, help_text="Its state after the move.")
+    version = serializers.IntegerField(help_text="Its version after the move.")
     allowed_transitions = serializers.ListField(
-        child=serializers.ChoiceField(choices=TRANSITION_CHOICES)
+        child=serializers.ChoiceField(choices=TRANSITION_CHOICES),
+        help_text="The transitions the caller may make now.",
     )
 
 
-class NoInputSerializer(serializers.Serializer):
+class NoInputSerializer(StrictInputSerializer):
     pass
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(StrictInputSerializer):
     reason = StrictCharField(max_length=5000, help_text="Why; required.")
 
 

@@ -11,6 +11,7 @@ from assessments.api.assessments import AssessmentViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
+from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
 from instruments.api import GridViewSet, InstrumentViewSet, InteractionViewSet
@@ -52,8 +53,26 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("sdmx", SDMXViewSet, basename="sdmx")
 
+
+def csv_routes(router) -> list:
+    """`<list>.csv` for each list that renders CSV: the list's rows as CSV, an operation of
+    its own in the schema (a generated client's JSON operations stay JSON). `?format=csv`
+    on the list keeps answering the same."""
+    routes = []
+    for prefix, viewset, basename in router.registry:
+        renders_csv = any(issubclass(r, CSVRenderer) for r in viewset.renderer_classes)
+        if not (renders_csv and hasattr(viewset, "list")):
+            continue
+        view = viewset.as_view({"get": "list"}, basename=basename, detail=False)
+        routes.append(
+            re_path(rf"^{prefix}\.csv$", view, {"format": "csv"}, name=f"{basename}-list-csv")
+        )
+    return routes
+
+
 app_name = "api"
 urlpatterns = [
     *router.urls,
+    *csv_routes(router),
     re_path(r"^[\s\S]*$", NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

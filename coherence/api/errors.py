@@ -92,10 +92,10 @@ def exception_handler(exc, context):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
+    code = serializers.CharField(help_text="What went wrong, for programs: e.g. invalid.")
+    message = serializers.CharField(help_text="What went wrong, for people.")
     details = serializers.DictField(help_text="Field or indicator → what is wrong, or context.")
 
 
 class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+    error = ErrorDetailSerializer(help_text="The refusal.")

@@ -63,6 +63,14 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = ["count", "next", "previous", "results"]
+        described = {
+            "count": "The number of results over all pages.",
+            "next": "The URL of the next page, or null on the last.",
+            "previous": "The URL of the previous page, or null on the first.",
+            "results": "This page's results.",
+        }
+        for name, description in described.items():
+            paginated["properties"][name]["description"] = description
         return paginated
 
     def get_schema_operation_parameters(self, view):

@@ -59,7 +59,9 @@ class APIViewMixin:
         return getattr(self, "action", None) in self.list_actions
 
     def allowed_query_params(self) -> set[str]:
-        allowed = {api_settings.URL_FORMAT_OVERRIDE, *self.extra_query_params}
+        allowed = set(self.extra_query_params)
+        if self.format_kwarg is None:  # `<list>.csv` names its format in the path
+            allowed.add(api_settings.URL_FORMAT_OVERRIDE)
         if self.is_list_action():
             allowed |= {"page", "page_size"}
             filterset_class = getattr(self, "filterset_class", None)

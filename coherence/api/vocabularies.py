@@ -13,9 +13,9 @@ LANGUAGES = ("en", "fr", "es")
 
 
 class NamesSerializer(serializers.Serializer):
-    en = serializers.CharField()
-    fr = serializers.CharField()
-    es = serializers.CharField()
+    en = serializers.CharField(help_text="In English.")
+    fr = serializers.CharField(help_text="In French.")
+    es = serializers.CharField(help_text="In Spanish.")
 
 
 def label_names(label) -> dict:
@@ -41,24 +41,26 @@ class RankedVocabularySerializer(serializers.Serializer):
 
 class LevelSerializer(RankedVocabularySerializer):
     vocabulary = Level
-    code = serializers.ChoiceField(choices=Level.choices)
+    code = serializers.ChoiceField(choices=Level.choices, help_text="The level's code.")
     rank = serializers.IntegerField(help_text="From the inside out: sub-national is 0.")
-    name = NamesSerializer()
+    name = NamesSerializer(help_text="The level's name in English, French and Spanish.")
 
 
 class ToolTypeSerializer(RankedVocabularySerializer):
     vocabulary = ToolKind
-    code = serializers.ChoiceField(choices=ToolKind.choices)
+    code = serializers.ChoiceField(choices=ToolKind.choices, help_text="The tool type's code.")
     rank = serializers.IntegerField(help_text="The column of the Annex B grid.")
-    name = NamesSerializer()
+    name = NamesSerializer(help_text="The tool type's name in English, French and Spanish.")
 
 
 class AreaSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=AREA_CHOICES)
-    group = serializers.ChoiceField(choices=AreaGroup.choices)
-    rank = serializers.IntegerField()
-    name = NamesSerializer()
-    description = NamesSerializer()
+    code = serializers.ChoiceField(choices=AREA_CHOICES, help_text="The area's code.")
+    group = serializers.ChoiceField(
+        choices=AreaGroup.choices, help_text="Migration, sectoral or institutional areas."
+    )
+    rank = serializers.IntegerField(help_text="Its place in the list of areas.")
+    name = NamesSerializer(help_text="The area's name in English, French and Spanish.")
+    description = NamesSerializer(help_text="What the area covers, in the three languages.")
 
     def to_representation(self, instance):
         return {
@@ -83,7 +85,7 @@ class ToolTypeViewSet(ReadOnlyViewSet):
 
 
 class AreaFilter(filters.FilterSet):
-    group = filters.ChoiceFilter(choices=AreaGroup.choices)
+    group = filters.ChoiceFilter(choices=AreaGroup.choices, help_text="Areas of this group.")
 
     class Meta:
         model = PolicyArea

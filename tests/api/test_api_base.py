@@ -82,6 +82,17 @@ MATRIX = [
         {"reason": "New evidence."},
         expect(401, 404, 404, 404, 200),
     ),
+    # Each list's CSV, an operation of its own (`?format=csv` on the list answers the same).
+    ("get", "levels.csv", None, CATALOGUE),
+    ("get", "tool-types.csv", None, CATALOGUE),
+    ("get", "areas.csv", None, CATALOGUE),
+    ("get", "actors.csv", None, CATALOGUE),
+    ("get", "instruments.csv", None, CATALOGUE),
+    ("get", "interactions.csv", None, CATALOGUE),
+    ("get", "indicators.csv", None, CATALOGUE),
+    ("get", "grid.csv?country=PHL", None, CATALOGUE),
+    ("get", "scores.csv", None, CATALOGUE),
+    ("get", "assessments.csv", None, expect(401, 404, 200, 200, 200)),
     ("get", "no-such-thing/", None, expect(401, 404, 404, 404, 404)),
     ("get", "assessments/not-a-number/", None, expect(401, 404, 404, 404, 404)),
 ]
@@ -127,7 +138,8 @@ def check(response, status: int, role: str, media_type: str = "application/json"
             assert error["code"] == "not_authenticated"
     else:
         assert response.status_code == status, (role, response.content[:500])
-        assert response["Content-Type"] == media_type
+        as_csv = response.request["PATH_INFO"].endswith(".csv")
+        assert response["Content-Type"] == ("text/csv; charset=utf-8" if as_csv else media_type)
 
 
 @pytest.mark.parametrize(("path", "expected"), READ_CASES)

@@ -411,7 +411,12 @@ def test_the_schema_documents_both_operations(client, db):
     data = schema["paths"][DATA]["get"]
     assert list(structure["responses"]["200"]["content"]) == [sdmx_messages.STRUCTURE_MEDIA_TYPE]
     assert list(data["responses"]["200"]["content"]) == [sdmx_messages.DATA_MEDIA_TYPE]
-    assert {p["name"] for p in data["parameters"]} == {"country", "cycle", "format"}
+    assert {p["name"] for p in data["parameters"]} == {
+        "country",
+        "cycle",
+        "format",
+        "If-None-Match",
+    }
     for operation in (structure, data):
         assert "indicative crosswalk" in operation["description"]
         assert "never an official SDG indicator 10.7.2 return" in operation["description"]
