@@ -11,7 +11,9 @@ from rest_framework.utils import json
 from coherence.api.errors import APIError
 
 MAX_DEPTH = 32  # the deepest real body (answers → answer → instruments) is 3 levels
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, its closing quote optional: an unclosed one is consumed once, to the end, rather
+# than scanned again from each of its quotes (which grows with the square of the body).
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -40,7 +42,7 @@ class DepthLimitedJSONParser(JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = stream.read().decode(encoding)
-        except UnicodeDecodeError as exc:
+        except (UnicodeDecodeError, LookupError) as exc:  # LookupError: an unknown charset
             raise ParseError(f"JSON parse error - {exc}") from None
         if nesting_depth(text, limit=self.max_depth) > self.max_depth:
             raise APIError(

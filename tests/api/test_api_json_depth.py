@@ -1,6 +1,8 @@
 """A body nested far deeper than any request needs is a 400 in the error shape — not a
 500 from Python's recursion limit — and nothing is written."""
 
+import time
+
 import pytest
 
 from assessments.models import Answer, Assessment
@@ -61,3 +63,31 @@ def test_a_body_just_inside_the_limit_is_parsed(focal, catalogue):
     body = '{"cycle": 2027, "perspective": ' + deep(31) + "}"
     error = assert_error(send(focal, "post", API, body), 400, "invalid")
     assert "perspective" in error["details"]
+
+
+@pytest.mark.parametrize(
+    "body", ['"\\' * 100_000, '"' + '\\"' * 100_000], ids=["backslashes", "quotes"]
+)
+def test_an_unclosed_string_is_read_once_not_once_per_quote(focal, catalogue, body):
+    """200 KB of unclosed strings cost one pass: a 400 at once, where each quote used to
+    start a scan to the end of the body (seconds per 30 KB, growing with its square)."""
+    started = time.perf_counter()
+    assert_error(send(focal, "post", API, body), 400, "parse_error")
+    assert time.perf_counter() - started < 2
+    assert not Assessment.objects.exists()
+
+
+def test_an_unknown_charset_is_a_400_not_a_500(focal, catalogue):
+    response = focal.post(
+        API, data=b'{"cycle": 2027}', content_type="application/json; charset=base64"
+    )
+    assert_error(response, 400, "parse_error")
+    assert not Assessment.objects.exists()
+
+
+def test_a_body_larger_than_the_server_reads_is_refused_unparsed(focal, catalogue, settings):
+    """Django's own limit (DATA_UPLOAD_MAX_MEMORY_SIZE) holds for the API's bodies too."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = '{"cycle": 2027, "perspective": "' + "x" * 20_000 + '"}'
+    assert_error(send(focal, "post", API, body), 400, "bad_request")
+    assert not Assessment.objects.exists()
