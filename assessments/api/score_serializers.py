@@ -9,9 +9,16 @@ from assessments.models import (
 )
 from coherence.choices import (
     AREA_CHOICES,
+    SCORED_CROSSWALK,
     Band,
+    Category,
+    CrosswalkFramework,
     Dimension,
     Link,
+)
+
+INDICATIVE_CROSSWALK = (
+    "An indicative crosswalk from a self-assessment, not an official SDG 10.7.2 return."
 )
 
 
@@ -29,6 +36,36 @@ class DimensionScoreSerializer(serializers.Serializer):
 class LinkScoreSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=Link.choices)
     score = serializers.FloatField(allow_null=True)
+
+
+class CrosswalkEntrySerializer(serializers.Serializer):
+    """One scored crosswalk tag of a consolidated score (DESIGN §4)."""
+
+    framework = serializers.ChoiceField(
+        choices=CrosswalkFramework.choices, help_text="The framework the tag belongs to."
+    )
+    code = serializers.ChoiceField(
+        choices=[code for _, code in SCORED_CROSSWALK],
+        help_text="The tag: a GCM objective, an SDG 10.7.2 domain or an MGI domain.",
+    )
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="100 × the weighted mean of the consolidated values of the tagged "
+        "indicators; null where none carries a value.",
+    )
+    coverage = serializers.FloatField(
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="Answered ÷ (tagged indicators in scope − those answered n/a); null where "
+        "that denominator is 0.",
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        allow_null=True,
+        help_text="The SDG 10.7.2 category read from the published score (SDG-10.7.2 only; "
+        "null elsewhere and where the score is null).",
+    )
 
 
 def _timestamp(value) -> str | None:
@@ -57,6 +94,12 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
     cycle = serializers.IntegerField()
     divergence = serializers.FloatField(allow_null=True)
     assessments = serializers.IntegerField(help_text="The number of validated assessments.")
+    crosswalk = CrosswalkEntrySerializer(
+        many=True,
+        help_text="The crosswalk scores (GCM objectives, SDG 10.7.2 domains, MGI domains), "
+        "sorted by framework then by the number in the code; a tag with no indicator in "
+        "scope is left out. " + INDICATIVE_CROSSWALK,
+    )
 
     def get_fields(self):
         fields = super().get_fields()
