@@ -1,5 +1,9 @@
 """The current framework version's indicators, with every field of DESIGN §3."""
 
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     extend_schema,
@@ -61,6 +65,23 @@ class IndicatorSerializer(serializers.Serializer):
         }
 
 
+# A crosswalk tag: a family, then parts of letters, digits and dots (GCM-4, SDG-10.7.2-D1,
+# SDG-10.c, MIGOF-P2, MGI-D6).
+CROSSWALK_TAG = re.compile(r"^[A-Z]{2,10}(-[A-Za-z0-9.]{1,10}){1,3}$")
+
+
+class CrosswalkTagField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not CROSSWALK_TAG.match(value):
+            raise ValidationError("A crosswalk tag such as GCM-4, SDG-10.7.2-D1 or MGI-D6.")
+        return value
+
+
+class CrosswalkTagFilter(filters.CharFilter):
+    field_class = CrosswalkTagField
+
+
 class IndicatorFilter(filters.FilterSet):
     dimension = filters.ChoiceFilter(choices=Dimension.choices)
     coherence_type = filters.ChoiceFilter(choices=CoherenceType.choices)
@@ -69,6 +90,11 @@ class IndicatorFilter(filters.FilterSet):
     perspective = filters.ChoiceFilter(choices=Perspective.choices)
     stage = filters.ChoiceFilter(choices=Stage.choices)
     answer_type = filters.ChoiceFilter(choices=AnswerType.choices)
+    crosswalk = CrosswalkTagFilter(
+        method="tagged",
+        help_text="Only the indicators tagged with exactly this crosswalk tag (e.g. GCM-4, "
+        "SDG-10.7.2-D1, MGI-D6); a well-formed tag no indicator has gives an empty list.",
+    )
 
     class Meta:
         model = Indicator
@@ -80,7 +106,17 @@ class IndicatorFilter(filters.FilterSet):
             "perspective",
             "stage",
             "answer_type",
+            "crosswalk",
         ]
+
+    def tagged(self, queryset, name, value):
+        return queryset.filter(pk__in=tagged_ids(queryset, value))
+
+
+def tagged_ids(indicators, tag: str) -> list[int]:
+    """The ids of `indicators` whose crosswalk holds exactly `tag`: one query over the tags
+    of a framework version (a hundred-odd short lists), the same on every database."""
+    return [pk for pk, tags in indicators.values_list("pk", "crosswalk") if tag in (tags or [])]
 
 
 @extend_schema(tags=["framework"])

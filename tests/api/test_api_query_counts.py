@@ -60,6 +60,7 @@ def big(catalogue, users):
             stage="input",
             answer_type="percent",
             question_en="?",
+            crosswalk=["GCM-4", "SDG-10.7.2-D1"],
         )
         for n in range(ROWS)
     )
@@ -125,6 +126,7 @@ LISTS = [
     ("instruments/?country=PHL&level=national", "partner", ROWS, 7),
     ("interactions/", "partner", ROWS, 2),
     ("indicators/", "partner", ROWS, 3),  # the current version, count, page
+    ("indicators/?crosswalk=GCM-4", "partner", ROWS, 4),  # + the tagged ids
     ("grid/?country=PHL", "partner", 35, 2),  # the country exists, the grid
     ("assessments/", "focal_phl", ROWS, 2),
     ("assessments/?country=PHL&state=draft", "focal_phl", ROWS, 3),
