@@ -1,7 +1,5 @@
 """The current framework version's indicators, with every field of DESIGN §3."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
@@ -15,6 +13,7 @@ from assessments.models import (
     FrameworkVersion,
     Indicator,
 )
+from assessments.selectors import is_crosswalk_tag, tagged_ids
 from coherence.api.views import ReadOnlyViewSet
 from coherence.api.vocabularies import LANGUAGES, NamesSerializer
 from coherence.choices import (
@@ -65,15 +64,10 @@ class IndicatorSerializer(serializers.Serializer):
         }
 
 
-# A crosswalk tag: a family, then parts of letters, digits and dots (GCM-4, SDG-10.7.2-D1,
-# SDG-10.c, MIGOF-P2, MGI-D6).
-CROSSWALK_TAG = re.compile(r"^[A-Z]{2,10}(-[A-Za-z0-9.]{1,10}){1,3}$")
-
-
 class CrosswalkTagField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
-        if value and not CROSSWALK_TAG.match(value):
+        if value and not is_crosswalk_tag(value):
             raise ValidationError("A crosswalk tag such as GCM-4, SDG-10.7.2-D1 or MGI-D6.")
         return value
 
@@ -111,12 +105,6 @@ class IndicatorFilter(filters.FilterSet):
 
     def tagged(self, queryset, name, value):
         return queryset.filter(pk__in=tagged_ids(queryset, value))
-
-
-def tagged_ids(indicators, tag: str) -> list[int]:
-    """The ids of `indicators` whose crosswalk holds exactly `tag`: one query over the tags
-    of a framework version (a hundred-odd short lists), the same on every database."""
-    return [pk for pk, tags in indicators.values_list("pk", "crosswalk") if tag in (tags or [])]
 
 
 @extend_schema(tags=["framework"])
