@@ -6,7 +6,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from assessments.api.score_serializers import INDICATIVE_CROSSWALK, CrosswalkEntrySerializer
+from assessments.api.score_serializers import (
+    INDICATIVE_CROSSWALK,
+    CrosswalkEntrySerializer,
+    crosswalk_json,
+)
 from assessments.api.scores import _validated_exists
 from assessments.models import ConsolidatedScore
 from assessments.selectors import visible_scores
@@ -81,12 +85,13 @@ class CrosswalkViewSet(ReadOnlyViewSet):
             request.query_params, queryset=self.get_queryset(), request=request
         )
         framework = validated_filters(filterset).get("framework")
+        # Keys in the documented order (jsonb keeps its own), tags in the published one.
         rows = [
             {"country": country, "cycle": cycle, **entry}
             for country, cycle, entries in filterset.qs.values_list(
                 "country_id", "cycle", "crosswalk"
             )
-            for entry in sorted(entries or [], key=lambda e: TAG_ORDER.get(e["code"], 99))
+            for entry in sorted(crosswalk_json(entries), key=lambda e: TAG_ORDER.get(e["code"], 99))
             if not framework or entry["framework"] == framework
         ]
         return self.get_paginated_response(self.paginate_queryset(rows))

@@ -109,12 +109,22 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
         return consolidated_json(score)
 
 
+# A crosswalk entry's keys in the order DESIGN §4 reads them (jsonb keeps its own order).
+CROSSWALK_KEYS = ("framework", "code", "score", "coverage", "category")
+
+
+def crosswalk_json(entries: list[dict] | None) -> list[dict]:
+    """Stored crosswalk entries, each with its keys in the documented order."""
+    return [{key: entry.get(key) for key in CROSSWALK_KEYS} for entry in entries or []]
+
+
 def consolidated_json(score: ConsolidatedScore) -> dict:
     """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order."""
     derived = {
         "country": score.country_id,
         "framework": score.framework.code,
         "computed_at": _timestamp(score.computed_at),
+        "crosswalk": crosswalk_json(score.crosswalk),
     }
     return {
         name: derived[name] if name in derived else getattr(score, name)

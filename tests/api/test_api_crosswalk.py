@@ -81,6 +81,10 @@ def test_every_consolidated_score_carries_its_crosswalk(tagged, partner):
     one = partner.get("/api/v1/scores/PHL/2025/").json()
     assert list(one)[-1] == "crosswalk"
     assert one["crosswalk"] == EXPECTED
+    # The documented key order, whatever order the database keeps them in.
+    assert all(
+        list(e) == ["framework", "code", "score", "coverage", "category"] for e in one["crosswalk"]
+    )
     listed = partner.get("/api/v1/scores/?country=PHL").json()["results"]
     assert listed[0]["crosswalk"] == EXPECTED
 
