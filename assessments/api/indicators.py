@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers
@@ -13,7 +14,7 @@ from assessments.models import (
     FrameworkVersion,
     Indicator,
 )
-from assessments.selectors import is_crosswalk_tag, tagged_ids
+from assessments.selectors import CROSSWALK_TAG, is_crosswalk_tag, tagged_ids
 from coherence.api.views import ReadOnlyViewSet
 from coherence.api.vocabularies import LANGUAGES, NamesSerializer
 from coherence.choices import (
@@ -72,6 +73,7 @@ class CrosswalkTagField(forms.CharField):
         return value
 
 
+@extend_schema_field({"type": "string", "pattern": CROSSWALK_TAG.pattern})
 class CrosswalkTagFilter(filters.CharFilter):
     field_class = CrosswalkTagField
 

@@ -211,3 +211,13 @@ def test_a_second_country_sorts_after_the_first(tagged, users, catalogue, partne
     ]
     assert rows[0]["score"] == 90.0 and rows[0]["category"] == "meets"
     assert rows[1]["score"] is None and rows[1]["category"] is None
+
+
+def test_the_schema_says_it_is_indicative(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    notice = "An indicative crosswalk from a self-assessment, not an official SDG 10.7.2 return."
+    assert notice in schema["paths"]["/api/v1/crosswalk/"]["get"]["description"]
+    score = schema["components"]["schemas"]["ConsolidatedScore"]["properties"]
+    assert notice in score["crosswalk"]["description"]
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/crosswalk/"]["get"]["parameters"]}
+    assert {"framework", "country", "cycle", "page", "page_size"} <= parameters
