@@ -27,23 +27,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coherence.choices import SCORED_CROSSWALK, Category, CrosswalkFramework
-
 SCORE_DECIMALS = 2
 COVERAGE_DECIMALS = 4
 
 BAND_THRESHOLDS = ((75.0, "advanced"), (50.0, "established"), (25.0, "developing"))
 LOWEST_BAND = "initial"
 
-# The four categories of SDG 10.7.2 reporting, read from a published crosswalk score.
-CATEGORY_THRESHOLDS = (
-    (100.0, Category.FULLY_MEETS.value),
-    (80.0, Category.MEETS.value),
-    (40.0, Category.PARTIALLY_MEETS.value),
+# The scored crosswalk tags (framework, code) in published order, and the four categories
+# of SDG 10.7.2 reporting read from a published crosswalk score: the vocabulary of
+# coherence.choices (SCORED_CROSSWALK, Category) as plain strings, since this module imports
+# no Django; tests/assessments/test_scoring_crosswalk.py keeps the two the same.
+SCORED_CROSSWALK = (
+    tuple(("GCM", f"GCM-{n}") for n in range(1, 24))
+    + tuple(("SDG-10.7.2", f"SDG-10.7.2-D{n}") for n in range(1, 7))
+    + tuple(("MGI", f"MGI-D{n}") for n in range(1, 7))
 )
-LOWEST_CATEGORY = Category.REQUIRES_FURTHER_PROGRESS.value
-CATEGORISED_FRAMEWORK = CrosswalkFramework.SDG_10_7_2.value
-CROSSWALK_COLUMNS = ["framework", "code", "score", "coverage", "category"]
+CATEGORY_THRESHOLDS = ((100.0, "fully_meets"), (80.0, "meets"), (40.0, "partially_meets"))
+LOWEST_CATEGORY = "requires_further_progress"
+CATEGORISED_FRAMEWORK = "SDG-10.7.2"
 
 # Breakdown kinds and the indicator column each one groups by. Their codes sort
 # alphabetically, which is also the order the breakdown is published in.

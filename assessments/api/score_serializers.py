@@ -9,7 +9,6 @@ from assessments.models import (
 )
 from coherence.choices import (
     AREA_CHOICES,
-    SCORED_CROSSWALK,
     Band,
     Category,
     CrosswalkFramework,
@@ -44,9 +43,10 @@ class CrosswalkEntrySerializer(serializers.Serializer):
     framework = serializers.ChoiceField(
         choices=CrosswalkFramework.choices, help_text="The framework the tag belongs to."
     )
-    code = serializers.ChoiceField(
-        choices=[code for _, code in SCORED_CROSSWALK],
-        help_text="The tag: a GCM objective, an SDG 10.7.2 domain or an MGI domain.",
+    # A string, not an enum: another enum of fields named "code" would collide in the schema.
+    code = serializers.CharField(
+        help_text="The tag: a GCM objective (GCM-1 … GCM-23), an SDG 10.7.2 domain "
+        "(SDG-10.7.2-D1 … D6) or an MGI domain (MGI-D1 … D6)."
     )
     score = serializers.FloatField(
         allow_null=True,

@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from assessments import scoring
 from assessments.scoring import category, payloads, score_all, score_countries
+from coherence.choices import SCORED_CROSSWALK, Category, CrosswalkFramework
 
 NaN = float("nan")
 
@@ -208,3 +210,12 @@ def test_score_all_gives_the_same_crosswalk_and_assessments_have_none():
     per_assessment, per_country = score_all(*given)
     pd.testing.assert_frame_equal(per_country.crosswalk, score_countries(*given).crosswalk)
     assert "crosswalk" not in payloads(per_assessment, ["assessment_id"])[1]
+
+
+def test_the_scoring_module_reads_the_shared_vocabulary():
+    """scoring.py imports no Django: its copy of the tags and categories is the shared one."""
+    assert list(scoring.SCORED_CROSSWALK) == list(SCORED_CROSSWALK)
+    assert {label for _, label in scoring.CATEGORY_THRESHOLDS} | {scoring.LOWEST_CATEGORY} == set(
+        Category.values
+    )
+    assert scoring.CATEGORISED_FRAMEWORK == CrosswalkFramework.SDG_10_7_2
