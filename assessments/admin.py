@@ -48,7 +48,8 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["version", "area"]
 
     def save_model(self, request, obj, form, change):
-        weight_changed = change and "weight" in form.changed_data
+        # Weights move every score, tags the crosswalk scores (DESIGN §3, §4).
+        weight_changed = change and bool({"weight", "crosswalk"} & set(form.changed_data))
         super().save_model(request, obj, form, change)
         if weight_changed:
             # A weight change recomputes every score of that version (DESIGN §3); they are

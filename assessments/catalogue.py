@@ -48,6 +48,7 @@ class Report:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     weights_changed: bool = False
+    crosswalk_changed: bool = False  # crosswalk scores read the tags: they are recomputed too
 
     def count(self, kind: str, created: bool, changed: bool) -> None:
         if created:
@@ -399,6 +400,8 @@ def _load_framework(framework: dict, areas, report) -> None:
                 continue
             if "weight" in changed:
                 report.weights_changed = True
+            if "crosswalk" in changed:
+                report.crosswalk_changed = True
         upsert(
             Indicator, {"version": version, "code": record["code"]}, values, report, "indicators"
         )

@@ -339,6 +339,7 @@ CONSOLIDATED_FIELDS = (
     *SCORE_FIGURES[4:],  # areas, dimensions, links
     "stale",
     "computed_at",
+    "crosswalk",  # DESIGN §4, §6: every consolidated score also carries its crosswalk
 )
 
 
@@ -361,6 +362,9 @@ class ConsolidatedScore(ScoreFigures):
     cycle = models.PositiveSmallIntegerField()
     divergence = models.FloatField(null=True, validators=score_range)
     assessments = models.PositiveIntegerField(default=0)
+    # The crosswalk entries of DESIGN §4, in published order: an indicative crosswalk from a
+    # self-assessment, not an official SDG 10.7.2 return.
+    crosswalk = models.JSONField(default=list)
 
     class Meta:
         ordering = ["country", "cycle"]

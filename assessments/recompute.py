@@ -40,6 +40,7 @@ INDICATOR_COLUMNS = [
     "perspective",
     "weight",
     "answer_type",
+    "crosswalk",
 ]
 
 
@@ -54,6 +55,7 @@ def indicator_frame(framework_id: int) -> pd.DataFrame:
         "perspective",
         "weight",
         "answer_type",
+        "crosswalk",
     )
     return pd.DataFrame.from_records(list(rows), columns=INDICATOR_COLUMNS)
 
@@ -187,6 +189,7 @@ def recompute_consolidation(country: str, cycle: int) -> None:
                 **_score_fields(payload, framework_id),
                 "divergence": payload["divergence"],
                 "assessments": payload["assessments"],
+                "crosswalk": payload["crosswalk"],
             },
         )
         _write_consolidations(scores.indicators, indicators)
@@ -328,6 +331,7 @@ def _write_country_scores(scores, framework_id: int) -> None:
             "cycle": [int(cycle) for _, cycle in payloads],
             "divergence": [p["divergence"] for p in values],
             "assessments": [p["assessments"] for p in values],
+            "crosswalk": [p["crosswalk"] for p in values],
             **_score_columns(values, framework_id),
         },
     )

@@ -12,6 +12,9 @@ A pure module: pandas and numpy in, pandas out; the ORM and the Celery tasks liv
   scope for at least one of them gets the plain mean of the values they gave it, then the same
   weighted rules run over those consolidated values; ``divergence`` is the mean spread
   (100 × (max − min)) over the indicators valued by two or more of them.
+- Crosswalk scores (consolidated only) take, for each scored tag, the indicators tagged with
+  it in the consolidated scope: the same weighted mean and the coverage of areas; a 10.7.2
+  entry gets its ``category`` from the published score.
 - Everything is computed unrounded and published rounded half away from zero (scores and
   divergence to 2 decimals, coverage to 4); ``band`` is read from the published overall.
 """
@@ -29,6 +32,19 @@ COVERAGE_DECIMALS = 4
 
 BAND_THRESHOLDS = ((75.0, "advanced"), (50.0, "established"), (25.0, "developing"))
 LOWEST_BAND = "initial"
+
+# The scored crosswalk tags (framework, code) in published order, and the four categories
+# of SDG 10.7.2 reporting read from a published crosswalk score: the vocabulary of
+# coherence.choices (SCORED_CROSSWALK, Category) as plain strings, since this module imports
+# no Django; tests/assessments/test_scoring_crosswalk.py keeps the two the same.
+SCORED_CROSSWALK = (
+    tuple(("GCM", f"GCM-{n}") for n in range(1, 24))
+    + tuple(("SDG-10.7.2", f"SDG-10.7.2-D{n}") for n in range(1, 7))
+    + tuple(("MGI", f"MGI-D{n}") for n in range(1, 7))
+)
+CATEGORY_THRESHOLDS = ((100.0, "fully_meets"), (80.0, "meets"), (40.0, "partially_meets"))
+LOWEST_CATEGORY = "requires_further_progress"
+CATEGORISED_FRAMEWORK = "SDG-10.7.2"
 
 # Breakdown kinds and the indicator column each one groups by. Their codes sort
 # alphabetically, which is also the order the breakdown is published in.
@@ -65,12 +81,15 @@ class CountryScores:
     ``totals`` is indexed by ``(country, cycle)`` and adds ``divergence`` and ``assessments``
     to the columns of :class:`Scores`; ``breakdown`` is keyed by ``country, cycle``;
     ``indicators`` holds each consolidated indicator's unrounded ``value``, its ``spread``
-    (100 × (max − min), NaN under two values) and ``n``, the number of values behind it.
+    (100 × (max − min), NaN under two values) and ``n``, the number of values behind it;
+    ``crosswalk`` one row per (country, cycle) and scored tag with an indicator in scope:
+    ``country, cycle, framework, code, score, coverage, category``, in the order published.
     """
 
     totals: pd.DataFrame
     breakdown: pd.DataFrame
     indicators: pd.DataFrame
+    crosswalk: pd.DataFrame
 
 
 # --------------------------------------------------------------------------- rounding, bands
@@ -100,6 +119,17 @@ def round_half_away(x: Any, decimals: int) -> Any:
     rounded = np.where(np.isfinite(scaled), rounded, scaled)
     result = np.where(values < 0, -rounded, rounded)
     return float(result) if result.ndim == 0 else result
+
+
+def category(published_score: np.ndarray) -> np.ndarray:
+    """The 10.7.2 category of each published (already rounded) score; None where it is null."""
+    score = np.asarray(published_score, dtype=float)
+    labels = np.full(score.shape, None, dtype=object)
+    known = ~np.isnan(score)
+    labels[known] = LOWEST_CATEGORY
+    for threshold, label in reversed(CATEGORY_THRESHOLDS):
+        labels[known & (score >= threshold)] = label
+    return labels
 
 
 def band(published_overall: pd.Series) -> pd.Series:
@@ -224,12 +254,16 @@ def score_countries(
     return _country_scores(_facts(indicators, assessed[assessed["validated"]], answers))
 
 
-def to_payload(totals_row: pd.Series | dict, breakdown_rows: pd.DataFrame) -> dict:
+def to_payload(
+    totals_row: pd.Series | dict,
+    breakdown_rows: pd.DataFrame,
+    crosswalk_rows: pd.DataFrame | None = None,
+) -> dict:
     """The JSON-ready score of DESIGN §6: native floats, None for null, lists sorted by code.
 
     ``totals_row`` is one row of a ``totals`` frame; ``breakdown_rows`` the breakdown rows of
     the same assessment or country-and-cycle. ``divergence`` and ``assessments`` are added
-    when the row carries them (consolidated scores).
+    when the row carries them (consolidated scores), ``crosswalk`` when its rows are given.
     """
     row = dict(totals_row)
     payload: dict[str, Any] = {
@@ -254,7 +288,30 @@ def to_payload(totals_row: pd.Series | dict, breakdown_rows: pd.DataFrame) -> di
         payload["divergence"] = _native_float(row["divergence"])
     if "assessments" in row:
         payload["assessments"] = int(row["assessments"])
+    if crosswalk_rows is not None:
+        payload["crosswalk"] = _crosswalk_entries(crosswalk_rows)
     return payload
+
+
+def _crosswalk_entries(rows: pd.DataFrame) -> list[dict]:
+    """Crosswalk rows (already in published order) as the entries of DESIGN §4."""
+    return [
+        {
+            "framework": str(framework),
+            "code": str(code),
+            "score": score,
+            "coverage": coverage,
+            "category": None if _is_null(label) else str(label),
+        }
+        for framework, code, score, coverage, label in zip(
+            rows["framework"].tolist(),
+            rows["code"].tolist(),
+            _native_floats(rows["score"].astype(float)),
+            _native_floats(rows["coverage"].astype(float)),
+            rows["category"].tolist(),
+            strict=True,
+        )
+    ]
 
 
 def payloads(scores: Scores | CountryScores, keys: list[str]) -> dict:
@@ -321,6 +378,17 @@ def payloads(scores: Scores | CountryScores, keys: list[str]) -> dict:
     bounds = [*first.tolist(), len(breakdown)]
     for key, start, stop in zip(run_keys, bounds[:-1], bounds[1:], strict=True):
         out[key if len(keys) > 1 else key[0]][_KINDS[kinds[start]]].extend(entries[start:stop])
+
+    crosswalk = getattr(scores, "crosswalk", None)
+    if crosswalk is not None:
+        # Few rows a country (35 tags at most): grouped once, in published order.
+        for payload in out.values():
+            payload["crosswalk"] = []
+        if len(crosswalk):
+            entries = _crosswalk_entries(crosswalk)
+            owners = zip(*(crosswalk[k].tolist() for k in keys), strict=True)
+            for owner, entry in zip(owners, entries, strict=True):
+                out[owner if len(keys) > 1 else owner[0]]["crosswalk"].append(entry)
     return out
 
 
@@ -335,6 +403,8 @@ def payloads(scores: Scores | CountryScores, keys: list[str]) -> dict:
 def _clean_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
     columns = ["code", "dimension", "coherence_type", "area", "link", "perspective", "weight"]
     clean = indicators[columns].copy()
+    # Tags are optional: a frame without them scores no crosswalk.
+    clean["crosswalk"] = indicators.get("crosswalk")
     clean["code"] = clean["code"].astype(str)
     clean["weight"] = clean["weight"].astype(float)
     # A link on a horizontal indicator would be a catalogue error; links read vertical only.
@@ -361,6 +431,9 @@ class _Framework:
     code_rank: np.ndarray
     type_rank: np.ndarray  # 0 horizontal, 1 vertical, -1 neither
     groupings: tuple[tuple[str, np.ndarray, np.ndarray], ...]  # (kind, rank, sorted labels)
+    # Each (indicator row, scored tag) pair: the row and the tag's rank in SCORED_CROSSWALK.
+    tag_row: np.ndarray
+    tag_rank: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -409,7 +482,24 @@ def _framework(indicators: pd.DataFrame) -> _Framework:
         code_rank=code_rank,
         type_rank=type_rank,
         groupings=tuple((kind, *_ranks(clean[column])) for kind, column in BREAKDOWN_KINDS.items()),
+        **_tag_pairs(clean["crosswalk"]),
     )
+
+
+_SCORED_TAGS = pd.Index([code for _, code in SCORED_CROSSWALK])
+
+
+def _tag_pairs(crosswalk: pd.Series) -> dict:
+    """Every (indicator row, scored tag) pair of the indicators' tag lists, each pair once,
+    by row then tag order; other tags are left out."""
+    tags = crosswalk.reset_index(drop=True).explode()
+    rank = _SCORED_TAGS.get_indexer(tags.astype(object).where(tags.notna(), "").astype(str))
+    pairs = pd.DataFrame({"row": tags.index.to_numpy(dtype=np.int64), "rank": rank})
+    pairs = pairs[pairs["rank"] >= 0].drop_duplicates().sort_values(["row", "rank"])
+    return {
+        "tag_row": pairs["row"].to_numpy(dtype=np.int64),
+        "tag_rank": pairs["rank"].to_numpy(dtype=np.int64),
+    }
 
 
 def _facts(indicators: pd.DataFrame, assessments: pd.DataFrame, answers: pd.DataFrame) -> _Facts:
@@ -520,6 +610,7 @@ def _country_scores(facts: _Facts) -> CountryScores:
         value, spread, count, na = value[item], spread[item], count[item], na[item]
 
     totals, breakdown = _score(framework, index, entry_unit, col, value, na)
+    crosswalk = _crosswalk(framework, index, entry_unit, col, value, na)
 
     by_unit = _categories(entry_unit, len(index))
     divergence = pd.Series(spread).groupby(by_unit, observed=False, sort=True).mean()
@@ -539,7 +630,61 @@ def _country_scores(facts: _Facts) -> CountryScores:
             "n": count.astype("int64"),
         }
     )
-    return CountryScores(totals=totals, breakdown=breakdown, indicators=indicator_table)
+    return CountryScores(
+        totals=totals, breakdown=breakdown, indicators=indicator_table, crosswalk=crosswalk
+    )
+
+
+def _crosswalk(
+    framework: _Framework,
+    index: pd.Index,
+    unit: np.ndarray,
+    col: np.ndarray,
+    value: np.ndarray,
+    na: np.ndarray,
+) -> pd.DataFrame:
+    """The crosswalk scores of the units (countries-and-cycles) over their consolidated facts:
+    for each scored tag, the weighted mean of the values of the indicators tagged with it and
+    the coverage of areas; a tag with no tagged indicator in scope is left out (DESIGN §4)."""
+    n_units, n_tags = len(index), len(_SCORED_TAGS)
+    # Each fact once per scored tag of its indicator row.
+    item, pair = _pairs(col, framework.tag_row, len(framework.weight))
+    group = unit[item] * n_tags + framework.tag_rank[pair]
+    value, na = value[item], na[item]
+    valued = ~np.isnan(value)
+    weight = framework.weight[col[item]]
+    sums = pd.DataFrame(
+        {
+            "weighted_value": np.where(valued, weight * np.nan_to_num(value), 0.0),
+            "valued_weight": np.where(valued, weight, 0.0),
+        }
+    )
+    size = n_units * n_tags
+    total = sums.groupby(_categories(group, size), observed=False, sort=True).sum().to_numpy()
+    in_scope = np.bincount(group, minlength=size)
+    answered = np.bincount(group[valued], minlength=size)
+    denominator = in_scope - np.bincount(group[na], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = 100.0 * (total[:, 0] / np.where(total[:, 1] > 0, total[:, 1], np.nan))
+        coverage = answered / np.where(denominator > 0, denominator, np.nan)
+    cell = np.flatnonzero(in_scope)  # by unit, then tag order
+    tag = cell % n_tags
+    published = round_half_away(score[cell], SCORE_DECIMALS)
+    frameworks = np.array([fw for fw, _ in SCORED_CROSSWALK], dtype=object)[tag]
+    labels = category(published)
+    labels[frameworks != CATEGORISED_FRAMEWORK] = None
+    units = cell // n_tags
+    return pd.DataFrame(
+        {
+            "country": index.get_level_values("country").to_numpy()[units],
+            "cycle": index.get_level_values("cycle").to_numpy()[units].astype("int64"),
+            "framework": frameworks,
+            "code": _SCORED_TAGS.to_numpy()[tag],
+            "score": np.asarray(published, dtype=float),
+            "coverage": np.asarray(round_half_away(coverage[cell], COVERAGE_DECIMALS), dtype=float),
+            "category": labels,
+        }
+    )
 
 
 def _score(

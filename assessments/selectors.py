@@ -1,6 +1,8 @@
 """Reads that pages, the API and exports share — above all, what each user may see
 (DESIGN §7). Every view and endpoint scopes its querysets through these functions."""
 
+import re
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -54,3 +56,18 @@ def visible_scores(user) -> QuerySet[ConsolidatedScore]:
     if principal.role in SEES_EVERY_COUNTRY:
         return queryset
     return queryset.none()
+
+
+# A crosswalk tag: a family, then parts of letters, digits and dots (GCM-4, SDG-10.7.2-D1,
+# SDG-10.c, MIGOF-P2, MGI-D6).
+CROSSWALK_TAG = re.compile(r"^[A-Z]{2,10}(-[A-Za-z0-9.]{1,10}){1,3}$")
+
+
+def is_crosswalk_tag(value: str) -> bool:
+    return bool(CROSSWALK_TAG.match(value))
+
+
+def tagged_ids(indicators, tag: str) -> list[int]:
+    """The ids of `indicators` whose crosswalk holds exactly `tag`: one query over the tags
+    of a framework version (a hundred-odd short lists), the same on every database."""
+    return [pk for pk, tags in indicators.values_list("pk", "crosswalk") if tag in (tags or [])]

@@ -10,6 +10,7 @@ app_name = "assessments"
 urlpatterns = [
     path("new/", views.new, name="new"),
     path("queue/", views.queue, name="queue"),
+    path("framework/", views.framework, name="framework"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.detail, name="edit"),
     path("<int:pk>/save/", views.save, name="save"),

@@ -27,8 +27,13 @@ from assessments.errors import AnswersInvalid, Conflict, NotReturnable, Workflow
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
-from assessments.models import Answer, Assessment, AssessmentScore, Indicator
-from assessments.selectors import get_visible_assessment, visible_assessments, visible_scores
+from assessments.models import Answer, Assessment, AssessmentScore, FrameworkVersion, Indicator
+from assessments.selectors import (
+    get_visible_assessment,
+    is_crosswalk_tag,
+    visible_assessments,
+    visible_scores,
+)
 from assessments.services import (
     TRANSITION_FUNCTIONS,
     allowed_transitions,
@@ -38,10 +43,11 @@ from assessments.services import (
     save_answers,
 )
 from assessments.values import format_value
-from coherence.choices import Dimension, Link, Role
+from coherence.choices import CROSSWALK_NAMES, SCORED_CROSSWALK, Dimension, Link, Role
 from coherence.errors import NotFound, Refusal
 from coherence.models import Country
 from coherence.spreadsheets import download
+from coherence.tables import bad_request
 from instruments.selectors import instruments_for
 
 QUEUE_ROLES = (Role.REVIEWER, Role.ADMIN, Role.IMPORTER)
@@ -242,6 +248,60 @@ def queue(request):
         request,
         "assessments/queue.html",
         {"principal": principal, "form": form, "groups": groups, "count": len(assessments)},
+    )
+
+
+# --- The framework ----------------------------------------------------------------------
+
+
+@login_required
+def framework(request):
+    """The current framework version's indicators — code, question in the reader's language,
+    dimension, area and crosswalk tags — filterable by one crosswalk tag (exact match)."""
+    tag = (request.GET.get("crosswalk") or "").strip()
+    if tag and not is_crosswalk_tag(tag):
+        return bad_request(
+            request, _("Unknown crosswalk tag: “%(t)s” (e.g. GCM-4, SDG-10.7.2-D1).") % {"t": tag}
+        )
+    version = FrameworkVersion.current()
+    indicators = (
+        list(
+            Indicator.objects.filter(version=version)
+            .select_related("area")
+            .order_by("rank", "code")
+        )
+        if version
+        else []
+    )
+    used = {t for indicator in indicators for t in indicator.crosswalk or []}
+    scored = [code for _f, code in SCORED_CROSSWALK]
+    tags = [c for c in scored if c in used] + sorted(used - set(scored))
+    dimensions = dict(Dimension.choices)
+    rows = [
+        {
+            "code": indicator.code,
+            "question": indicator.translated("question"),
+            "dimension": dimensions.get(indicator.dimension, indicator.dimension),
+            "area": indicator.area.translated("name"),
+            "tags": [
+                {"code": t, "name": CROSSWALK_NAMES.get(t), "chosen": t == tag}
+                for t in indicator.crosswalk or []
+            ],
+        }
+        for indicator in indicators
+        if not tag or tag in (indicator.crosswalk or [])
+    ]
+    return render(
+        request,
+        "assessments/framework.html",
+        {
+            "principal": principal_of(request.user),
+            "version": version,
+            "rows": rows,
+            "tags": [(t, CROSSWALK_NAMES.get(t)) for t in tags],
+            "tag": tag,
+            "total": len(indicators),
+        },
     )
 
 

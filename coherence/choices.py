@@ -132,6 +132,47 @@ class Category(models.TextChoices):
     FULLY_MEETS = "fully_meets", _("Fully meets")
 
 
+# What each scored tag stands for, shortened from the GCM's objectives, the SDG 10.7.2
+# domains and IOM's MGI domains: the names pages and charts show beside the codes.
+CROSSWALK_NAMES = {
+    "GCM-1": _("Collect and use accurate, disaggregated data"),
+    "GCM-2": _("Minimise the adverse drivers of migration"),
+    "GCM-3": _("Accurate and timely information"),
+    "GCM-4": _("Legal identity and adequate documentation"),
+    "GCM-5": _("Pathways for regular migration"),
+    "GCM-6": _("Fair and ethical recruitment, decent work"),
+    "GCM-7": _("Address and reduce vulnerabilities"),
+    "GCM-8": _("Save lives; efforts on missing migrants"),
+    "GCM-9": _("Respond to the smuggling of migrants"),
+    "GCM-10": _("Prevent and combat trafficking in persons"),
+    "GCM-11": _("Integrated, secure and coordinated border management"),
+    "GCM-12": _("Certainty in procedures: screening, assessment, referral"),
+    "GCM-13": _("Detention only as a last resort"),
+    "GCM-14": _("Consular protection and assistance"),
+    "GCM-15": _("Access to basic services"),
+    "GCM-16": _("Inclusion and social cohesion"),
+    "GCM-17": _("Eliminate discrimination; evidence-based discourse"),
+    "GCM-18": _("Skills development and mutual recognition"),
+    "GCM-19": _("Migrants and diasporas contribute to development"),
+    "GCM-20": _("Faster, safer and cheaper remittances"),
+    "GCM-21": _("Safe and dignified return, sustainable reintegration"),
+    "GCM-22": _("Portability of social security entitlements"),
+    "GCM-23": _("International cooperation and partnerships"),
+    "SDG-10.7.2-D1": _("Migrant rights"),
+    "SDG-10.7.2-D2": _("Whole-of-government, evidence-based policies"),
+    "SDG-10.7.2-D3": _("Cooperation and partnerships"),
+    "SDG-10.7.2-D4": _("Socioeconomic well-being"),
+    "SDG-10.7.2-D5": _("Mobility dimensions of crises"),
+    "SDG-10.7.2-D6": _("Safe, orderly and regular migration"),
+    "MGI-D1": _("Migrant rights"),
+    "MGI-D2": _("Whole-of-government, evidence-based policies"),
+    "MGI-D3": _("Cooperation and partnerships"),
+    "MGI-D4": _("Socioeconomic well-being"),
+    "MGI-D5": _("Mobility dimensions of crises"),
+    "MGI-D6": _("Safe, orderly and regular migration"),
+}
+
+
 class Role(models.TextChoices):
     """What a user may do (DESIGN §1, §7)."""
 

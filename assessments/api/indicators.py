@@ -1,8 +1,11 @@
 """The current framework version's indicators, with every field of DESIGN §3."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers
@@ -11,6 +14,7 @@ from assessments.models import (
     FrameworkVersion,
     Indicator,
 )
+from assessments.selectors import CROSSWALK_TAG, is_crosswalk_tag, tagged_ids
 from coherence.api.views import ReadOnlyViewSet
 from coherence.api.vocabularies import LANGUAGES, NamesSerializer
 from coherence.choices import (
@@ -73,6 +77,19 @@ class IndicatorSerializer(serializers.Serializer):
         }
 
 
+class CrosswalkTagField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not is_crosswalk_tag(value):
+            raise ValidationError("A crosswalk tag such as GCM-4, SDG-10.7.2-D1 or MGI-D6.")
+        return value
+
+
+@extend_schema_field({"type": "string", "pattern": CROSSWALK_TAG.pattern})
+class CrosswalkTagFilter(filters.CharFilter):
+    field_class = CrosswalkTagField
+
+
 class IndicatorFilter(filters.FilterSet):
     dimension = filters.ChoiceFilter(choices=Dimension.choices, help_text="Of this dimension.")
     coherence_type = filters.ChoiceFilter(
@@ -87,6 +104,11 @@ class IndicatorFilter(filters.FilterSet):
     )
     stage = filters.ChoiceFilter(choices=Stage.choices, help_text="Of this stage.")
     answer_type = filters.ChoiceFilter(choices=AnswerType.choices, help_text="Answered this way.")
+    crosswalk = CrosswalkTagFilter(
+        method="tagged",
+        help_text="Only the indicators tagged with exactly this crosswalk tag (e.g. GCM-4, "
+        "SDG-10.7.2-D1, MGI-D6); a well-formed tag no indicator has gives an empty list.",
+    )
 
     class Meta:
         model = Indicator
@@ -98,7 +120,11 @@ class IndicatorFilter(filters.FilterSet):
             "perspective",
             "stage",
             "answer_type",
+            "crosswalk",
         ]
+
+    def tagged(self, queryset, name, value):
+        return queryset.filter(pk__in=tagged_ids(queryset, value))
 
 
 @extend_schema(tags=["framework"])

@@ -10,11 +10,16 @@ from assessments.models import (
 from coherence.choices import (
     AREA_CHOICES,
     Band,
+    Category,
+    CrosswalkFramework,
     Dimension,
     Link,
 )
 
 SCORE_HELP = "0–100, or null where no indicator of it was answered."
+INDICATIVE_CROSSWALK = (
+    "An indicative crosswalk from a self-assessment, not an official SDG 10.7.2 return."
+)
 
 
 class AreaScoreSerializer(serializers.Serializer):
@@ -39,6 +44,37 @@ class LinkScoreSerializer(serializers.Serializer):
         choices=Link.choices, help_text="The vertical link between two levels."
     )
     score = serializers.FloatField(allow_null=True, help_text=SCORE_HELP)
+
+
+class CrosswalkEntrySerializer(serializers.Serializer):
+    """One scored crosswalk tag of a consolidated score (DESIGN §4)."""
+
+    framework = serializers.ChoiceField(
+        choices=CrosswalkFramework.choices, help_text="The framework the tag belongs to."
+    )
+    # A string, not an enum: another enum of fields named "code" would collide in the schema.
+    code = serializers.CharField(
+        help_text="The tag: a GCM objective (GCM-1 … GCM-23), an SDG 10.7.2 domain "
+        "(SDG-10.7.2-D1 … D6) or an MGI domain (MGI-D1 … D6)."
+    )
+    score = serializers.FloatField(
+        allow_null=True,
+        help_text="100 × the weighted mean of the consolidated values of the tagged "
+        "indicators; null where none carries a value.",
+    )
+    coverage = serializers.FloatField(
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text="Answered ÷ (tagged indicators in scope − those answered n/a); null where "
+        "that denominator is 0.",
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        allow_null=True,
+        help_text="The SDG 10.7.2 category read from the published score (SDG-10.7.2 only; "
+        "null elsewhere and where the score is null).",
+    )
 
 
 def _timestamp(value) -> str | None:
@@ -86,6 +122,12 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
         "more validated assessments, of 100 × (max − min); null where there are none.",
     )
     assessments = serializers.IntegerField(help_text="The number of validated assessments.")
+    crosswalk = CrosswalkEntrySerializer(
+        many=True,
+        help_text="The crosswalk scores (GCM objectives, SDG 10.7.2 domains, MGI domains), "
+        "sorted by framework then by the number in the code; a tag with no indicator in "
+        "scope is left out. " + INDICATIVE_CROSSWALK,
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -95,12 +137,22 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
         return consolidated_json(score)
 
 
+# A crosswalk entry's keys in the order DESIGN §4 reads them (jsonb keeps its own order).
+CROSSWALK_KEYS = ("framework", "code", "score", "coverage", "category")
+
+
+def crosswalk_json(entries: list[dict] | None) -> list[dict]:
+    """Stored crosswalk entries, each with its keys in the documented order."""
+    return [{key: entry.get(key) for key in CROSSWALK_KEYS} for entry in entries or []]
+
+
 def consolidated_json(score: ConsolidatedScore) -> dict:
     """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order."""
     derived = {
         "country": score.country_id,
         "framework": score.framework.code,
         "computed_at": _timestamp(score.computed_at),
+        "crosswalk": crosswalk_json(score.crosswalk),
     }
     return {
         name: derived[name] if name in derived else getattr(score, name)

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from actors.api import ActorViewSet
 from assessments.api.assessments import AssessmentViewSet
+from assessments.api.crosswalk import CrosswalkViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
@@ -42,6 +43,7 @@ class NoSuchEndpoint(APIViewMixin, APIView):
 router = Router()
 # Partners pull scores most: their URLs are matched first.
 router.register("scores", ScoreViewSet, basename="score")
+router.register("crosswalk", CrosswalkViewSet, basename="crosswalk")
 router.register("levels", LevelViewSet, basename="level")
 router.register("tool-types", ToolTypeViewSet, basename="tool-type")
 router.register("areas", AreaViewSet, basename="area")

@@ -197,6 +197,33 @@ def areas_chart(
     return figure
 
 
+def crosswalk_chart(
+    entries: Iterable[Mapping], *, framework: str, names: Mapping[str, str], title: str
+) -> dict | None:
+    """The crosswalk scores of one framework (GCM, SDG-10.7.2 or MGI) as horizontal bars on
+    0–100, each named by its code and name, in the stored (published) order; None where the
+    score lists none of that framework."""
+    entries = [e for e in entries if e["framework"] == framework]
+    if not entries:
+        return None
+    codes = [e["code"] for e in entries]
+    labels = {code: f"{code} · {names.get(code, code)}" for code in codes}
+    hover = [
+        f"{plain(labels[e['code']])}: {'—' if e.get('score') is None else e['score']}"
+        + (f" ({plain(e['category_label'])})" if e.get("category_label") else "")
+        for e in entries
+    ]
+    return bar_chart(
+        codes,
+        [e.get("score") for e in entries],
+        title=title,
+        labels=labels,
+        filename=f"crosswalk-{framework}",
+        hover=hover,
+        horizontal=True,
+    )
+
+
 def trend_chart(rows: Sequence[Mapping], *, labels: Mapping[str, str], title: str) -> dict:
     """Overall, horizontal and vertical across cycles; rows sorted by cycle."""
     rows = sorted(rows, key=lambda r: r["cycle"])

@@ -21,6 +21,7 @@ from assessments.dashboards.common import (
 )
 from assessments.models import CONSOLIDATED_FIELDS, IndicatorConsolidation
 from assessments.selectors import visible_scores
+from coherence.choices import CROSSWALK_NAMES, Category, CrosswalkFramework
 from coherence.tables import bad_request, table
 
 # A consolidated score as the page reads it: the framework's code rather than its id.
@@ -61,6 +62,55 @@ def divergence_rows(country: str, cycle: int) -> list[dict]:
     ]
 
 
+def crosswalk_notice() -> str:
+    return _("An indicative crosswalk from a self-assessment, not an official SDG 10.7.2 return.")
+
+
+def crosswalk_entries(score: dict) -> list[dict]:
+    """The stored crosswalk entries with their names and 10.7.2 category labels, in the
+    user's language."""
+    categories = {code: str(label) for code, label in Category.choices}
+    return [
+        {
+            **e,
+            "name": str(CROSSWALK_NAMES.get(e["code"], e["code"])),
+            "category_label": categories.get(e.get("category")),
+        }
+        for e in score.get("crosswalk") or []
+    ]
+
+
+def crosswalk_table(entries: list[dict]) -> dict:
+    """Every crosswalk entry, then the note that says what it is (in the exports too)."""
+    frameworks = {code: str(label) for code, label in CrosswalkFramework.choices}
+    rows = [
+        [
+            e["framework"],
+            e["code"],
+            e["name"],
+            e.get("score"),
+            e.get("coverage"),
+            e["category_label"],
+        ]
+        for e in entries
+    ]
+    rows.append(["note", None, crosswalk_notice(), None, None, None])
+    return table(
+        "crosswalk",
+        _("Crosswalk: %(frameworks)s") % {"frameworks": ", ".join(frameworks.values())},
+        ["framework", "code", "name", "score", "coverage", "category"],
+        rows,
+        labels=[
+            _("Framework"),
+            _("Code"),
+            _("Objective or domain"),
+            _("Score"),
+            _("Coverage (0–1)"),
+            _("SDG 10.7.2 category"),
+        ],
+    )
+
+
 def _breakdown_table(kind: str, title: str, heading: str, labels: dict, entries: list) -> dict:
     """A score's dimensions or links: code, label and score of each it lists, in the
     vocabulary's order (that of `labels`)."""
@@ -85,6 +135,7 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
         ["assessments", score["assessments"]],
         ["framework", score["framework__code"]],
     ]
+    crosswalk = crosswalk_entries(score)
     area_rank = {code: i for i, code in enumerate(areas)}
     stored_areas = sorted(score["areas"], key=lambda e: (area_rank.get(e["code"], 99), e["code"]))
     return [
@@ -142,6 +193,7 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
                 _("Assessments"),
             ],
         ),
+        crosswalk_table(crosswalk),
     ]
 
 
@@ -160,6 +212,19 @@ def country_charts(score: dict, history: list[dict], spreads: list[dict], areas:
         "divergence": charts.divergence_chart(
             spreads, title=_("Widest divergence between ministries")
         ),
+        "crosswalk": [
+            {"framework": code, "label": str(label), "figure": figure}
+            for code, label in CrosswalkFramework.choices
+            if (
+                figure := charts.crosswalk_chart(
+                    crosswalk_entries(score),
+                    framework=code,
+                    names=CROSSWALK_NAMES,
+                    title=str(label),
+                )
+            )
+            is not None
+        ],
     }
 
 
@@ -198,6 +263,7 @@ def country(request, iso3: str):
             "cycle": cycle,
             "score": score,
             "band_label": band_label(score["band"]),
+            "crosswalk_notice": crosswalk_notice(),
             "charts": None
             if "export" in request.GET
             else country_charts(score, history, spreads, areas),

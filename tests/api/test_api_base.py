@@ -41,6 +41,7 @@ MATRIX = [
     ("get", "scores/PHL/2026/", None, expect(401, 404, 404, 404, 404)),
     ("get", "sdmx/structure/", None, CATALOGUE),
     ("get", "sdmx/data/", None, CATALOGUE),
+    ("get", "crosswalk/", None, CATALOGUE),
     ("get", "assessments/", None, expect(401, 404, 200, 200, 200)),
     ("get", "assessments/{draft}/", None, expect(401, 404, 200, 404, 404)),
     ("get", "assessments/{submitted}/", None, expect(401, 404, 404, 404, 200)),
@@ -88,6 +89,7 @@ MATRIX = [
     ("get", "areas.csv", None, CATALOGUE),
     ("get", "actors.csv", None, CATALOGUE),
     ("get", "instruments.csv", None, CATALOGUE),
+    ("get", "crosswalk.csv", None, CATALOGUE),
     ("get", "interactions.csv", None, CATALOGUE),
     ("get", "indicators.csv", None, CATALOGUE),
     ("get", "grid.csv?country=PHL", None, CATALOGUE),
@@ -213,7 +215,7 @@ def test_every_read_has_an_etag_and_answers_304(world, clients):
 
 
 def test_every_list_is_paginated(world, clients):
-    assert len(LISTS) == 10  # every list endpoint of DESIGN §6
+    assert len(LISTS) == 11  # every list endpoint of DESIGN §6
     for path, roles in LISTS:
         body = clients[reader(roles)].get(API + fill(path, world)).json()
         assert list(body) == ["count", "next", "previous", "results"], path

@@ -214,3 +214,22 @@ def test_the_generated_client_reads_the_sdmx_messages_as_files(partner, world):
     )
     score = ConsolidatedScore.objects.get(country_id="PHL", cycle=2025)
     assert float(overall["OBS_VALUE"]) == score.overall
+
+
+def test_the_generated_client_lists_the_crosswalk_with_its_shared_enums(partner, world):
+    from assessments.models import Indicator
+    from assessments.recompute import recompute_consolidation
+
+    Indicator.objects.filter(code__in=["H-INS-01", "H-LAB-01"]).update(crosswalk=["GCM-1"])
+    recompute_consolidation("PHL", 2025)
+    page = api("scores.crosswalk_list").sync(
+        client=partner, framework=models().FrameworkEnum.GCM, country="PHL"
+    )
+    score = ConsolidatedScore.objects.get(country_id="PHL", cycle=2025)
+    stored = [e for e in score.crosswalk if e["framework"] == "GCM"]
+    assert stored, "the test framework tags GCM objectives"
+    assert page.count == len(stored)
+    assert [(row.code, row.score) for row in page.results] == [
+        (e["code"], e["score"]) for e in stored
+    ]
+    assert all(row.framework == models().FrameworkEnum.GCM for row in page.results)

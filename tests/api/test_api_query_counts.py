@@ -60,6 +60,7 @@ def big(catalogue, users):
             stage="input",
             answer_type="percent",
             question_en="?",
+            crosswalk=["GCM-4", "SDG-10.7.2-D1"],
         )
         for n in range(ROWS)
     )
@@ -92,6 +93,22 @@ def big(catalogue, users):
             areas=area_scores,
             dimensions=[{"code": "costs", "score": 50.0}],
             links=[{"code": "national-regional", "score": 50.0}],
+            crosswalk=[
+                {
+                    "framework": "GCM",
+                    "code": "GCM-4",
+                    "score": 50.0,
+                    "coverage": 1.0,
+                    "category": None,
+                },
+                {
+                    "framework": "SDG-10.7.2",
+                    "code": "SDG-10.7.2-D1",
+                    "score": 50.0,
+                    "coverage": 1.0,
+                    "category": "partially_meets",
+                },
+            ],
             computed_at=timezone.now(),
         )
         for n in range(ROWS)
@@ -109,12 +126,16 @@ LISTS = [
     ("instruments/?country=PHL&level=national", "partner", ROWS, 7),
     ("interactions/", "partner", ROWS, 2),
     ("indicators/", "partner", ROWS, 3),  # the current version, count, page
+    ("indicators/?crosswalk=GCM-4", "partner", ROWS, 4),  # + the tagged ids
     ("grid/?country=PHL", "partner", 35, 2),  # the country exists, the grid
     ("assessments/", "focal_phl", ROWS, 2),
     ("assessments/?country=PHL&state=draft", "focal_phl", ROWS, 3),
     ("assessments/", "reviewer", ROWS, 2),
     ("scores/", "partner", ROWS, 2),  # count, page (then cached until the scores change)
     ("scores/?country=PHL", "reviewer", ROWS, 3),  # + the country exists
+    ("crosswalk/", "partner", ROWS, 1),  # the scores' entries, paged in memory
+    ("crosswalk/?country=PHL&framework=SDG-10.7.2&format=csv", "reviewer", ROWS, 2),
+    ("crosswalk/?cycle=2010", "focal_phl", 2, 1),
 ]
 
 

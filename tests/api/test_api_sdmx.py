@@ -194,7 +194,7 @@ def test_crosswalk_measures_follow_the_scores_body(world, clients, monkeypatch):
 
     def with_crosswalk(score):
         body = real(score)
-        body.setdefault("crosswalk", crosswalk_entries())
+        body["crosswalk"] = crosswalk_entries()
         return body
 
     monkeypatch.setattr(sdmx, "consolidated_json", with_crosswalk)

@@ -173,3 +173,37 @@ def test_the_catch_up_re_queues_a_stale_score_only_after_its_grace(two_countries
     assert stale_flags() == [False] * 5
     assert ConsolidatedScore.objects.get(country_id="PHL").overall == 0.0
     assert catchup.requeue_stale_scores(60) == {"stale": 0, "queued": 0}
+
+
+def test_a_crosswalk_change_in_the_admin_recomputes_the_crosswalk_scores(
+    client, catalogue, two_countries, django_capture_on_commit_callbacks
+):
+    """DESIGN §3, §4: tags may change on a published version; the crosswalk scores follow."""
+    recompute.recompute_all()
+    assert ConsolidatedScore.objects.get(country_id="PHL").crosswalk == []
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x-2026")
+    client.force_login(admin)
+    indicator = Indicator.objects.get(code="H-INS-01", version=catalogue["framework"])
+    data = {
+        k: ("" if v is None else v)
+        for k, v in model_to_dict(indicator).items()
+        if not isinstance(v, list | dict)
+    }
+    data.update(crosswalk=json.dumps(["SDG-10.7.2-D2"]))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(f"/admin/assessments/indicator/{indicator.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert stale_flags() == [True] * 5
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    # PHL answered H-INS-01 yes: 100, fully meets.
+    assert ConsolidatedScore.objects.get(country_id="PHL").crosswalk == [
+        {
+            "framework": "SDG-10.7.2",
+            "code": "SDG-10.7.2-D2",
+            "score": 100.0,
+            "coverage": 1.0,
+            "category": "fully_meets",
+        }
+    ]

@@ -110,6 +110,9 @@ def test_consolidations_come_back_bit_for_bit_with_their_nulls(catalogue):
 def test_scores_come_back_with_their_json_times_and_nulls(catalogue):
     when = dt.datetime(2026, 11, 28, 8, 30, 15, 123456, tzinfo=dt.UTC)
     areas = [{"code": "health", "score": 33.33, "coverage": 0.5}]
+    crosswalk = [
+        {"framework": "MGI", "code": "MGI-D1", "score": None, "coverage": 0.0, "category": None}
+    ]
     _insert(
         ConsolidatedScore,
         {
@@ -127,9 +130,11 @@ def test_scores_come_back_with_their_json_times_and_nulls(catalogue):
             "links": [[], []],
             "stale": [False, True],
             "computed_at": [when, None],
+            "crosswalk": [[], crosswalk],
         },
     )
     phl, mda = ConsolidatedScore.objects.order_by("-country_id")
+    assert phl.crosswalk == [] and mda.crosswalk == crosswalk
     assert (phl.country_id, phl.overall, phl.band, phl.divergence) == ("PHL", None, None, None)
     assert phl.areas == areas and phl.stale is False and phl.computed_at == when
     assert (mda.overall, mda.horizontal, mda.vertical, mda.divergence) == (50.0, 40.0, 60.0, 12.5)

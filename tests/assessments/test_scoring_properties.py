@@ -433,4 +433,6 @@ def test_payloads_are_to_payload_of_every_row(case):
     for (country, cycle), payload in by_country.items():
         breakdown = countries.breakdown
         rows = breakdown[(breakdown["country"] == country) & (breakdown["cycle"] == cycle)]
-        assert payload == to_payload(countries.totals.loc[(country, cycle)], rows)
+        crosswalk = countries.crosswalk
+        tags = crosswalk[(crosswalk["country"] == country) & (crosswalk["cycle"] == cycle)]
+        assert payload == to_payload(countries.totals.loc[(country, cycle)], rows, tags)

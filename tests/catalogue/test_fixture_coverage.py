@@ -100,7 +100,17 @@ LINK_ABBREVIATIONS = {
     "national-regional": "REG",
     "national-international": "INT",
 }
-CROSSWALK_TAG = re.compile(r"^(GCM-([1-9]|1\d|2[0-3])|SDG-\d{1,2}\.[0-9a-z]{1,2}|MIGOF-[PO][1-3])$")
+CROSSWALK_TAG = re.compile(
+    r"^(GCM-([1-9]|1\d|2[0-3])|SDG-\d{1,2}\.[0-9a-z]{1,2}|SDG-10\.7\.2-D[1-6]|MIGOF-[PO][1-3]"
+    r"|MGI-D[1-6])$"
+)
+# The scored crosswalk tags of DESIGN §3 (coherence.choices.SCORED_CROSSWALK, written out here
+# so that this file needs no Django).
+SCORED_TAGS = (
+    [f"GCM-{n}" for n in range(1, 24)]
+    + [f"SDG-10.7.2-D{n}" for n in range(1, 7)]
+    + [f"MGI-D{n}" for n in range(1, 7)]
+)
 ACTOR_CODE = re.compile(r"^[A-Z0-9-]+$")
 
 # Tools the GFMD 2017 RT 1.1 background paper names, matched case-insensitively as a
@@ -526,6 +536,15 @@ def test_framework_flags_na_weights_and_crosswalks():
     tags = {tag for ind in indicators() for tag in ind["crosswalk"]}
     for family in ("GCM-", "SDG-", "MIGOF-"):
         assert any(t.startswith(family) for t in tags), f"no crosswalk tag of family {family}"
+
+
+def test_every_scored_crosswalk_tag_has_at_least_two_indicators():
+    """DESIGN §3: every GCM objective, every 10.7.2 domain and every MGI domain is tagged at
+    least twice, so that no crosswalk score rests on a single question."""
+    use = Counter(tag for ind in indicators() for tag in ind["crosswalk"])
+    assert len(SCORED_TAGS) == 35
+    thin = {tag: use[tag] for tag in SCORED_TAGS if use[tag] < 2}
+    assert not thin, f"scored crosswalk tags with fewer than 2 indicators: {thin}"
 
 
 def test_framework_asks_about_institutional_mechanisms_and_data():

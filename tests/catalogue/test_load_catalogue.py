@@ -192,3 +192,19 @@ def test_the_demo_scores_are_stored_fresh_and_match_a_recompute(
     assert all(overall is not None for _, _, overall, *_ in stored[1])
     recompute_all()
     assert snapshot() == stored
+
+
+def test_a_loaded_versions_crosswalk_is_updated_and_its_scores_recomputed(broken):
+    """DESIGN §3: a published version is frozen except weight, guidance and crosswalk; a new
+    tag reaches the stored indicator, and the load asks for a recompute (crosswalk scores)."""
+    from assessments import catalogue
+
+    call_command("load_catalogue")
+    first = yaml.safe_load((FIXTURES / "framework.yaml").read_text(encoding="utf-8"))
+    code = first["indicators"][0]["code"]
+    tags = [*first["indicators"][0]["crosswalk"], "GCM-23"]
+    folder = broken("framework.yaml", lambda d: d["indicators"][0].update(crosswalk=tags))
+    report = catalogue.load(folder)
+    assert Indicator.objects.get(code=code, version__code=str(first["version"])).crosswalk == tags
+    assert report.crosswalk_changed and not report.weights_changed
+    assert not catalogue.load(folder).crosswalk_changed  # loaded again: nothing changed

@@ -97,7 +97,15 @@ def test_country_exports_match_the_page(reviewer_client, known_scores):
     summary = read_csv(reviewer_client.get("/dashboards/country/PHL/?export=csv"))
     assert dict(summary.values.tolist())["overall"] == "63.42"
     sheets = read_xlsx(reviewer_client.get("/dashboards/country/PHL/?export=xlsx"))
-    assert set(sheets) == {"summary", "dimensions", "links", "areas", "trend", "divergence"}
+    assert set(sheets) == {
+        "summary",
+        "dimensions",
+        "links",
+        "areas",
+        "trend",
+        "divergence",
+        "crosswalk",
+    }
     assert sheets["areas"]["coverage"].tolist()[0] == 0.9
     assert sheets["trend"]["overall"].tolist() == [50, 63.42]
     assert sheets["divergence"]["question"].tolist()[0] == "Question H-INS-01?"

@@ -18,6 +18,7 @@ PAGES = [
     ("focal_phl", "/assessments/{pk}/history/H-LAB-01/"),
     ("focal_phl", "/accounts/password_change/"),
     ("reviewer", "/assessments/queue/"),
+    ("focal_phl", "/assessments/framework/?crosswalk=GCM-4"),
     ("reviewer", "/grid/"),
     ("reviewer", "/grid/cell/?level=national&tool_type=policy"),
     ("reviewer", "/grid/compare/?a=PHL&b=MDA"),

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "The catalogue was not loaded; nothing was written:\n  " + "\n  ".join(exc.errors)
             ) from None
-        if report.weights_changed:
-            # A weight change recomputes every score of that version (DESIGN §3).
+        if report.weights_changed or report.crosswalk_changed:
+            # A weight change recomputes every score of that version (DESIGN §3); a crosswalk
+            # change every crosswalk score (§4).
             transaction.on_commit(lambda: services.delay_safely(tasks.recompute_all))
         self.stdout.write(f"Catalogue loaded: {report}")
