@@ -78,7 +78,7 @@ class TwoFactorMiddleware:
 
     def refuse(self, request):
         path = request.path_info
-        if path.startswith(_OPEN_PREFIXES) or path.startswith("/" + settings.STATIC_URL):
+        if path.startswith(_OPEN_PREFIXES) or path.startswith(settings.STATIC_URL):
             return None
         state = request.session.get(SESSION_KEY)
         admin = path.startswith("/admin/")

@@ -136,6 +136,23 @@ def with_strings(data: bytes, count: int) -> bytes:
     return out.getvalue()
 
 
+def moved_strings(data: bytes) -> bytes:
+    """The workbook with its shared strings moved among the sheets (xl/worksheets/), the
+    manifest and the links edited to match: a reader that judged parts by their folder
+    would stream what openpyxl loads whole."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            name = item.filename
+            if name == "xl/sharedStrings.xml":
+                name = "xl/worksheets/sharedStrings.xml"
+            elif name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                content = content.replace(b"sharedStrings.xml", b"worksheets/sharedStrings.xml")
+            target.writestr(name, content)
+    return out.getvalue()
+
+
 def make_files(folder: Path) -> dict[str, Path]:
     """The hostile files of issue #13 and a tiny good one of each kind, written to `folder`."""
     tiny = workbook_bytes([HEADER, ["PHL", 2026, "PHL-DMW", "H-INS-01", "yes"]])
@@ -149,6 +166,7 @@ def make_files(folder: Path) -> dict[str, Path]:
         "bomb.xlsx": bombed(tiny, 300),
         # 2 MB: 800,000 shared strings, 18 MB unpacked
         "strings.xlsx": with_strings(tiny, 800_000),
+        "moved-strings.xlsx": moved_strings(with_strings(tiny, 800_000)),
         "wide.csv": ",".join(f"c{n}" for n in range(100_000)).encode() + b"\n1\n",
     }
     paths = {}

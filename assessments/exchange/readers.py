@@ -12,6 +12,7 @@ follows the rows a file really has, not its cells.
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -160,7 +161,8 @@ def _xlsx_rows(stream: BinaryIO, limits: Limits) -> Iterator[Iterator[list[str]]
             raise _refused(_("the file is empty")) from None
         raise _refused(_("the file is not an Excel workbook (.xlsx)")) from None
     unpacked = sum(member.file_size for member in members)
-    loaded = sum(m.file_size for m in members if not m.filename.startswith("xl/worksheets/"))
+    streamed = _worksheet_parts(stream, members)
+    loaded = sum(m.file_size for m in members if m.filename not in streamed)
     if unpacked > limits.unpacked_bytes or loaded > limits.loaded_bytes:
         raise _refused(
             _("the workbook unpacks to %(n)s MB, where at most %(max)s MB is read")
@@ -190,6 +192,29 @@ def _xlsx_rows(stream: BinaryIO, limits: Limits) -> Iterator[Iterator[list[str]]
             rows.close()
     finally:
         workbook.close()
+
+
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_OVERRIDE = re.compile(rb"<Override\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'(PartName|ContentType)\s*=\s*"([^"]*)"')
+
+
+def _worksheet_parts(stream: BinaryIO, members: list[zipfile.ZipInfo]) -> set[str]:
+    """The parts openpyxl streams (worksheets, by the content types the workbook declares,
+    wherever they lie); every other part it loads whole. By declared type, not by folder:
+    a shared-strings part moved among the sheets is still loaded whole."""
+    manifest = next((m for m in members if m.filename == "[Content_Types].xml"), None)
+    if manifest is None or manifest.file_size > 2**20:
+        return set()
+    stream.seek(0)
+    with zipfile.ZipFile(stream) as archive:
+        text = archive.read(manifest)
+    parts = set()
+    for tag in _OVERRIDE.findall(text):
+        attributes = {k.decode(): v.decode() for k, v in _ATTRIBUTE.findall(tag)}
+        if attributes.get("ContentType") == _WORKSHEET_TYPE:
+            parts.add(attributes.get("PartName", "").lstrip("/"))
+    return parts
 
 
 def _sheet_rows(sheet) -> Iterator[list[str]]:

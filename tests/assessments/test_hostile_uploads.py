@@ -63,6 +63,12 @@ HOSTILE = [
         "row 1, column -: the workbook unpacks to 18 MB besides its sheets (shared strings, "
         "styles, pictures), where at most 4 MB is read",
     ),
+    (
+        "moved-strings.xlsx",
+        "page",
+        "row 1, column -: the workbook unpacks to 18 MB besides its sheets (shared strings, "
+        "styles, pictures), where at most 4 MB is read",
+    ),
     ("wide.csv", "page", "row 1, column -: 100000 columns, where a responses file has at most 50"),
     ("wide.csv", "file", "row 1, column -: 100000 columns, where a responses file has at most 50"),
 ]

@@ -208,3 +208,26 @@ def test_a_loaded_versions_crosswalk_is_updated_and_its_scores_recomputed(broken
     assert Indicator.objects.get(code=code, version__code=str(first["version"])).crosswalk == tags
     assert report.crosswalk_changed and not report.weights_changed
     assert not catalogue.load(folder).crosswalk_changed  # loaded again: nothing changed
+
+
+def test_a_weight_change_leaves_every_score_stale_until_its_recompute_runs(
+    broken, debug_on, django_capture_on_commit_callbacks
+):
+    """A weight change loaded from the fixtures marks the scores stale at once, as the
+    admin's does: were the broker down, the catch-up would find them, never serve them as
+    fresh on the old weights."""
+    from assessments.models import AssessmentScore, ConsolidatedScore
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setup_demo")
+    assert not ConsolidatedScore.objects.filter(stale=True).exists()
+    first = yaml.safe_load((FIXTURES / "framework.yaml").read_text(encoding="utf-8"))
+    weight = first["indicators"][0].get("weight", 1) + 2
+    folder = broken("framework.yaml", lambda d: d["indicators"][0].update(weight=weight))
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        call_command("load_catalogue", fixtures=str(folder))
+
+    assert queued, "the recompute is queued when the load commits"
+    assert not ConsolidatedScore.objects.filter(stale=False).exists()
+    assert not AssessmentScore.objects.filter(stale=False).exists()

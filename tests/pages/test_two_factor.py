@@ -178,3 +178,10 @@ def test_wrong_codes_make_the_next_one_wait(users, settings):
     waiting = client.post("/accounts/two-factor/?next=/", {"code": code_of(device)})
     assert "Too many wrong codes" in waiting.content.decode()
     assert client.get("/").status_code == 302
+
+
+def test_the_static_files_are_not_held_back_by_a_code_owed(users):
+    """The set-up and code pages' own CSS and JS load before the code is given."""
+    client = sign_in("cochair")
+    assert client.get("/assessments/queue/").status_code == 302  # owes a code
+    assert client.get("/static/css/coherence.css").status_code != 302

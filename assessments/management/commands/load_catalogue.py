@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assessments import catalogue, services, tasks
+from assessments import catalogue, tasks
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
             ) from None
         if report.weights_changed or report.crosswalk_changed:
             # A weight change recomputes every score of that version (DESIGN §3); a crosswalk
-            # change every crosswalk score (§4).
-            transaction.on_commit(lambda: services.delay_safely(tasks.recompute_all))
+            # change every crosswalk score (§4). The scores are stale from now on, so that a
+            # broker down now leaves them for the catch-up rather than served as fresh.
+            with transaction.atomic():
+                tasks.request_full_recompute()
         self.stdout.write(f"Catalogue loaded: {report}")
