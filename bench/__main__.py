@@ -17,8 +17,6 @@ Uses DATABASE_URL when set, else creates the database `coherence_bench` on
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import time
 
@@ -100,19 +98,6 @@ def main() -> int:
             f"{r.get('ratio', ''):>8}  {r.get('goal', '')}"
         )
     return 0
-
-
-def median_time(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603
 
 
 if __name__ == "__main__":
