@@ -213,8 +213,9 @@ def forget_tokens_of(user_id) -> None:
 def _token_deleted(sender, instance, **kwargs):
     # Now, and again when the deletion commits: a request that read the row before the
     # commit may have cached it meanwhile.
-    forget_token(instance.key)
-    transaction.on_commit(lambda: forget_token(instance.key))
+    key = instance.key  # the deleted instance's primary key is None by commit time
+    forget_token(key)
+    transaction.on_commit(lambda: forget_token(key))
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs):

@@ -54,3 +54,17 @@ def test_a_reactivated_user_is_served_again(users, partner):
     assert_error(partner.get(LEVELS), 401)
     get_user_model().objects.filter(pk=users["partner"].pk).update(is_active=True)
     assert partner.get(LEVELS).status_code == 200
+
+
+def test_a_token_deleted_in_a_transaction_is_refused_once_committed(
+    users, partner, django_capture_on_commit_callbacks
+):
+    """Revoking (deleting) a token drops it from the cache now and again at commit, by the
+    key it had: a request that cached it in between is refused after the commit too."""
+    from rest_framework.authtoken.models import Token
+
+    assert partner.get("/api/v1/levels/").status_code == 200  # cached
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Token.objects.filter(user=users["partner"]).delete()
+    assert callbacks, "the second forgetting runs when the deletion commits"
+    assert_error(partner.get("/api/v1/levels/"), 401)
