@@ -6,7 +6,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
 from actors.models import Actor
-from coherence.api.filters import BooleanFilter, CodeFilter, CountryFilter, validated_filters
+from coherence.api.filters import (
+    BooleanFilter,
+    CodeFilter,
+    CountryFilter,
+    read_by_the_view,
+    validated_filters,
+)
 from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import AREA_CHOICES, Level, ToolKind
 from coherence.models import Country, PolicyArea
@@ -180,25 +186,22 @@ class GridCellSerializer(serializers.Serializer):
 
 class GridFilter(filters.FilterSet):
     country = CountryFilter(
-        method="keep",
+        method=read_by_the_view,
         help_text="The country's instruments (ISO3): those naming it, and also the regional "
         "and international ones that name no country at all.",
     )
     area = filters.ChoiceFilter(
-        choices=AREA_CHOICES, method="keep", help_text="Instruments touching this area."
+        choices=AREA_CHOICES, method=read_by_the_view, help_text="Instruments touching this area."
     )
     level = filters.ChoiceFilter(
         choices=Level.choices,
-        method="keep",
+        method=read_by_the_view,
         help_text="Only this level's row: the other cells count 0.",
     )
 
     class Meta:
         model = Instrument
         fields = ["country", "area", "level"]
-
-    def keep(self, queryset, name, value):
-        return queryset
 
 
 @extend_schema(

@@ -14,7 +14,7 @@ from assessments.api.score_serializers import (
 from assessments.api.scores import _validated_exists
 from assessments.models import ConsolidatedScore
 from assessments.selectors import visible_scores
-from coherence.api.filters import CountryFilter, CycleFilter, validated_filters
+from coherence.api.filters import CountryFilter, CycleFilter, read_by_the_view, validated_filters
 from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import SCORED_CROSSWALK, CrosswalkFramework
 
@@ -50,16 +50,13 @@ class CrosswalkFilter(filters.FilterSet):
     # Read by the view over the entries; the scores themselves are not narrowed by it.
     framework = FrameworkFilter(
         choices=CrosswalkFramework.choices,
-        method="keep_all",
+        method=read_by_the_view,
         help_text="Only the entries of this framework: GCM, SDG-10.7.2 or MGI.",
     )
 
     class Meta:
         model = ConsolidatedScore
         fields = ["country", "cycle", "framework"]
-
-    def keep_all(self, queryset, name, value):
-        return queryset
 
 
 @extend_schema(tags=["scores"])
