@@ -13,12 +13,12 @@ import time
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 from assessments import catchup, services, tasks
 from assessments.models import Answer, AssessmentScore, ConsolidatedScore
 from coherence.celery import app
-from tests.worker import ROOT, VISIBILITY_TIMEOUT, database_url, wait_for
+from tests.dead_redis import without_redis
+from tests.worker import ROOT, VISIBILITY_TIMEOUT, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -144,21 +144,7 @@ services.save_answers(assessment, by=user, version=assessment.version,
 
 def save_with_the_broker_down(assessment) -> None:
     """A save in a process whose broker is a closed port: it stands, its task is lost."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "coherence.settings",
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": "redis://127.0.0.1:1/0",
-    }
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", SAVE_WITH_THE_BROKER_DOWN.format(pk=assessment.pk)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
+    done = without_redis(SAVE_WITH_THE_BROKER_DOWN.format(pk=assessment.pk))
     assert "scores stay stale" in done.stderr
 
 
