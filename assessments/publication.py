@@ -139,6 +139,13 @@ def replace_publications_generation() -> None:
         log.warning("Could not replace the publications generation", exc_info=True)
 
 
+def _publications_changed() -> None:
+    """Nothing cached before this write is served again: now, and once more at commit (a page
+    read in between saw the rows still committed)."""
+    replace_publications_generation()
+    transaction.on_commit(replace_publications_generation)
+
+
 # --- Publishing and withdrawing --------------------------------------------------------------
 
 
@@ -181,7 +188,7 @@ def publish(*, country: str, cycle: int, audience: str, by) -> Publication:
             audience=audience,
             by=by,
         )
-        transaction.on_commit(replace_publications_generation)
+        _publications_changed()
     return publication
 
 
@@ -203,4 +210,4 @@ def withdraw(*, country: str, cycle: int, by) -> None:
             audience=audience,
             by=by,
         )
-        transaction.on_commit(replace_publications_generation)
+        _publications_changed()
