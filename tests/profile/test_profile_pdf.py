@@ -65,7 +65,8 @@ def test_the_pdf_reads_the_apis_figures_in_reading_order(profiles, browser_of):
         for d in in_order(score["dimensions"], Dimension.values)
     ]
     links = [
-        f"{Link(e['code']).label} {shown(e['score'])}" for e in in_order(score["links"], Link.values)
+        f"{Link(e['code']).label} {shown(e['score'])}"
+        for e in in_order(score["links"], Link.values)
     ]
     areas = [
         f"{a['code']} {shown(a['score'])} {coverage(a['coverage'])}"
@@ -97,7 +98,9 @@ def fonts_of(content: bytes) -> set[tuple[str, bool]]:
 def test_the_french_pdf_keeps_its_accents_with_embedded_fonts(profiles, browser_of):
     response = browser_of("focal_phl").get(URL, HTTP_ACCEPT_LANGUAGE="fr")
     content = b"".join(response.streaming_content)
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
+    text = re.sub(
+        r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    )
     score = api_score(profiles)
     assert f"Cohérence horizontale {shown(score['horizontal'], ',')}" in text
     assert "Établi" in text or score["band"] != "established"
