@@ -9,9 +9,11 @@ profile published to the public). The trend across cycles lists only the cycles 
 may read."""
 
 import hashlib
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,7 +43,8 @@ from assessments.selectors import sees_country
 from coherence.choices import Band, Level, ToolKind
 from coherence.errors import NotFound, Refusal
 from coherence.models import Country
-from instruments.selectors import grid
+from instruments.models import Instrument
+from instruments.selectors import UNIVERSAL_LEVELS
 
 FULL, PEER, PUBLIC = "full", "peers", "public"
 DIVERGENCE_TOP = 10
@@ -110,11 +113,29 @@ def fingerprint(history: list[dict], cycle: int) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+def tool_cells(iso3: str) -> list[tuple[str, str, int]]:
+    """(level, tool type, instrument) of the country's instruments as the Annex B grid
+    counts them (instruments.selectors.grid: those that name the country, and the regional
+    and international ones that name none), in one query written as two subqueries rather
+    than one OR over two outer joins: the profile needs the counts only."""
+    named = Instrument.countries.through.objects.values("instrument_id")
+    universal = (
+        Instrument.levels.through.objects.filter(governancelevel_id__in=UNIVERSAL_LEVELS)
+        .exclude(instrument_id__in=named)
+        .values("instrument_id")
+    )
+    return list(
+        Instrument.levels.through.objects.filter(
+            Q(instrument_id__in=named.filter(country_id=iso3)) | Q(instrument_id__in=universal)
+        ).values_list("governancelevel_id", "instrument__tool_type_id", "instrument_id")
+    )
+
+
 def tools_rows(iso3: str) -> dict:
     """The tools and safeguards partial: the country's instruments of the catalogue by level
-    and tool type (the Annex B grid of the country, one query)."""
-    cells = grid(country=iso3)
-    counts = {(c["level"], c["tool_type"]): c["count"] for c in cells}
+    and tool type."""
+    cells = tool_cells(iso3)
+    counts = Counter((level, tool) for level, tool, _ in cells)
     return {
         "tool_types": [str(label) for _code, label in ToolKind.choices],
         "rows": [
@@ -125,7 +146,7 @@ def tools_rows(iso3: str) -> dict:
             }
             for code, label in Level.choices
         ],
-        "total": len({i for c in cells for i in c["instruments"]}),
+        "total": len({instrument for _, _, instrument in cells}),
     }
 
 
@@ -156,7 +177,7 @@ def profile_context(country: Country, cycle: int, scope: str) -> dict | None:
         for c, n in links.items()
         if c in link_scores
     ]
-    spreads = divergence_rows(country.iso3, cycle)[:DIVERGENCE_TOP]
+    spreads = divergence_rows(country.iso3, cycle, limit=DIVERGENCE_TOP)
     crosswalk = crosswalk_entries(score)
     for row in (*area_rows, *dimension_rows, *link_rows, *crosswalk):
         row["bar"] = svg.bar(row.get("score"))
@@ -202,6 +223,22 @@ def readable_profile(principal: Principal, iso3: str, cycle: int) -> dict:
     return context
 
 
+def readable_head(principal: Principal, iso3: str, cycle: int) -> dict:
+    """What names the profile's PDF (country, cycle, scope, the scores' fingerprint), read
+    as `readable_profile` reads it but without the rest: two queries."""
+    country = _country_or_404(iso3)
+    scope = scope_of(principal, country.iso3)
+    history = history_for(country.iso3, scope)
+    if int(cycle) not in {h["cycle"] for h in history}:
+        raise Http404("No such profile.")
+    return {
+        "country": country,
+        "cycle": int(cycle),
+        "scope": scope,
+        "fingerprint": fingerprint(history, int(cycle)),
+    }
+
+
 def _publication_control(principal: Principal, context: dict) -> dict:
     iso3, cycle = context["country"].iso3, context["cycle"]
     if context["scope"] != FULL:
@@ -229,7 +266,7 @@ def profile(request, iso3: str, cycle: int):
 def profile_pdf(request, iso3: str, cycle: int):
     """The profile's PDF from storage; rendered by a task first where it is not there yet
     (the page says it is being prepared and refreshes itself)."""
-    context = readable_profile(principal_of(request.user), iso3, cycle)
+    context = readable_head(principal_of(request.user), iso3, cycle)
     status_url = reverse("dashboards:profile_pdf_status", args=[context["country"].iso3, cycle])
     return pdf.serve_or_queue(request, context, status_url=status_url)
 
@@ -237,7 +274,7 @@ def profile_pdf(request, iso3: str, cycle: int):
 @login_required
 def profile_pdf_status(request, iso3: str, cycle: int):
     """JSON for the page's script: `ready`, `rendering` or `failed`."""
-    context = readable_profile(principal_of(request.user), iso3, cycle)
+    context = readable_head(principal_of(request.user), iso3, cycle)
     return JsonResponse({"state": pdf.state(pdf.key_of(context, get_language()))})
 
 

@@ -18,7 +18,7 @@ from django.utils import translation
 from actors.roles import ANONYMOUS
 from assessments import pdf
 from assessments.choices import Audience
-from assessments.dashboards.profile import readable_profile
+from assessments.dashboards.profile import readable_head, readable_profile
 from assessments.generation import KEY as SCORES_KEY
 from assessments.generation import scores_generation
 from assessments.models import ConsolidatedScore, Publication
@@ -93,13 +93,22 @@ def index(request):
         return _cached_page(_cache_key("index", language, _lang_query(request)), build)
 
 
-def _public_profile(iso3: str, cycle: int) -> dict:
-    """The profile as anyone reads it: 404 unless it is published to the public."""
+def _check_public(iso3: str, cycle: int) -> None:
     if not Publication.objects.filter(
         country_id=iso3.upper(), cycle=cycle, audience=Audience.PUBLIC
     ).exists():
         raise Http404("No such profile.")
+
+
+def _public_profile(iso3: str, cycle: int) -> dict:
+    """The profile as anyone reads it: 404 unless it is published to the public."""
+    _check_public(iso3, cycle)
     return readable_profile(ANONYMOUS, iso3, cycle)
+
+
+def _public_head(iso3: str, cycle: int) -> dict:
+    _check_public(iso3, cycle)
+    return readable_head(ANONYMOUS, iso3, cycle)
 
 
 def profile(request, iso3: str, cycle: int):
@@ -118,7 +127,7 @@ def profile(request, iso3: str, cycle: int):
 
 def profile_pdf(request, iso3: str, cycle: int):
     with translation.override(_language(request)):
-        context = _public_profile(iso3, cycle)
+        context = _public_head(iso3, cycle)
         context["base_template"] = "profile/public_base.html"
         status_url = reverse("public:profile_pdf_status", args=[context["country"].iso3, cycle])
         return pdf.serve_or_queue(request, context, status_url=status_url + _lang_query(request))
@@ -127,5 +136,5 @@ def profile_pdf(request, iso3: str, cycle: int):
 def profile_pdf_status(request, iso3: str, cycle: int):
     language = _language(request)
     with translation.override(language):
-        context = _public_profile(iso3, cycle)
+        context = _public_head(iso3, cycle)
         return JsonResponse({"state": pdf.state(pdf.key_of(context, language))})

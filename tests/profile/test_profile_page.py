@@ -76,3 +76,20 @@ def test_the_country_dashboard_offers_the_profile_and_its_pdf(profiles, browser_
 def test_a_cycle_without_validated_scores_has_no_profile(profiles, browser_of):
     assert browser_of("focal_phl").get("/dashboards/country/PHL/2026/profile/").status_code == 404
     assert browser_of("reviewer").get("/dashboards/country/ZZZ/2025/profile/").status_code == 404
+
+
+def test_the_tools_section_counts_what_the_annex_b_grid_counts(profiles):
+    from collections import Counter
+
+    from assessments.dashboards.profile import tool_cells, tools_rows
+    from instruments.selectors import grid
+
+    for iso3 in ("PHL", "MDA", "CHE"):
+        counted = Counter((level, tool) for level, tool, _ in tool_cells(iso3))
+        assert {(c["level"], c["tool_type"]): c["count"] for c in grid(country=iso3)} == {
+            (c["level"], c["tool_type"]): counted[(c["level"], c["tool_type"])]
+            for c in grid(country=iso3)
+        }
+    phl = tools_rows("PHL")
+    assert phl["total"] == 4  # PHL-LMP, PHL-CHE-MP, NAGA-MDC and the universal MIGOF
+    assert [r["total"] for r in phl["rows"]] == [1, 2, 1, 0, 1]
