@@ -95,9 +95,20 @@ def render_and_store(iso3: str, cycle: int, scope: str, language: str) -> str | 
                 _announce(name, FAILED)
                 raise
             storage().save(name, ContentFile(content))
+            _forget_older(name)
     with suppress(*CACHE_DOWN):
         cache.delete(_state_key(name))
     return name
+
+
+def _forget_older(name: str) -> None:
+    """Delete the PDFs this one replaces: the same profile, scope and language read from
+    scores since rewritten (a reader still streaming one keeps its open file)."""
+    prefix = name.rsplit("-", 1)[0] + "-"
+    _folders, files = storage().listdir("")
+    for other in files:
+        if other.startswith(prefix) and other != name:
+            storage().delete(other)
 
 
 def _file(name: str, context: dict) -> FileResponse:

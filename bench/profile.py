@@ -178,11 +178,14 @@ def profile() -> list[dict]:
     client = Client()
     client.force_login(_bench_users())
     url = f"/dashboards/country/{iso}/{CYCLE}/profile/"
+    dashboard, _, _ = _median_ms(client, f"/dashboards/country/{iso}/?cycle={CYCLE}")
     ms, queries, status = _median_ms(client, url)
     results = [
         {
-            "name": f"profile page {url} (ms; queries)",
+            "name": f"profile page {url} (ms; queries) vs its dashboard",
             "value": f"{ms:.0f}; {queries}q",
+            "baseline": f"{dashboard:.0f}",
+            "ratio": f"{ms / dashboard:.2f}x",
             "goal": f"< 150 ms (HTTP {status})",
         }
     ]

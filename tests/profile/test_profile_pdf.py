@@ -123,7 +123,8 @@ def test_the_pdf_is_served_from_storage_until_the_scores_change(
     assert client.get(URL.replace(".pdf", "/pdf-status/")).json() == {"state": "ready"}
     recompute.recompute_consolidation("PHL", 2025)  # the scores written anew
     client.get(URL)
-    assert len(list(profile_storage.iterdir())) == 2
+    now = [p.name for p in profile_storage.iterdir()]
+    assert len(now) == 1 and now != stored  # rendered anew, the old one deleted
 
 
 def test_while_it_renders_the_page_says_so_and_refreshes_itself(profiles, browser_of):
