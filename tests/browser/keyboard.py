@@ -77,28 +77,49 @@ def is_focused(locator: Locator) -> bool:
     return locator.evaluate("(el) => el === document.activeElement")
 
 
-def tab_to(page: Page, target: Locator, *, max_tabs: int = 200, check_focus: bool = True) -> int:
+def tab_to(
+    page: Page, target: Locator, *, max_tabs: int = 200, allow_obscured: bool = False
+) -> int:
     """Press Tab until `target` (a locator by role and name, e.g. page.get_by_role("button",
-    name="Save")) has the focus; each stop on the way must show a visible focus indicator
-    and not be covered. Returns the number of Tab presses. Fails when the target is never
+    name="Save")) has the focus; each stop on the way, the target included, must show a
+    visible focus indicator and (unless allow_obscured) not be covered. Returns the number of
+    Tab presses, 0 when the target already has the focus. Fails when the target is never
     reached (not focusable, or not in the tab order)."""
+    if is_focused(target):
+        return 0
     stops = []
     for presses in range(1, max_tabs + 1):
         page.keyboard.press("Tab")
-        stop = focused(page, probe=check_focus)
+        stop = focused(page, probe=True)
         stops.append(stop and stop["element"])
-        if check_focus and stop is not None:
-            assert_visible_focus(stop)
+        if stop is not None:
+            assert_visible_focus(stop, allow_obscured=allow_obscured)
         if is_focused(target):
             return presses
     raise AssertionError(f"{target} not reached in {max_tabs} Tab presses; stops: {stops}")
 
 
-def assert_visible_focus(stop: dict) -> None:
+def choose_radio(page: Page, group: Locator, name: str, *, allow_obscured: bool = False) -> None:
+    """Choose the option `name` of a radio group (a locator by role "group" or
+    "radiogroup") as a keyboard user does: Tab stops once in the group, on its checked
+    option (or its first), then the arrow keys move and check."""
+    checked = group.get_by_role("radio", checked=True)
+    entry = checked if checked.count() else group.get_by_role("radio").first
+    tab_to(page, entry, allow_obscured=allow_obscured)
+    option = group.get_by_role("radio", name=name, exact=True)
+    for _ in range(group.get_by_role("radio").count()):
+        if option.is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+    assert option.is_checked() and is_focused(option), f"{name} not chosen in {group}"
+    assert_visible_focus(focused(page, probe=True), allow_obscured=allow_obscured)
+
+
+def assert_visible_focus(stop: dict, *, allow_obscured: bool = False) -> None:
     """The focused control draws an outline of 3:1 or more against what surrounds it (or
     Chromium's own ring, or a shadow), and nothing fixed or sticky covers it."""
     assert stop["visibleFocus"], f"no visible focus indicator on {stop['element']}: {stop}"
-    assert not stop.get("obscuredBy"), (
+    assert allow_obscured or not stop.get("obscuredBy"), (
         f"{stop['element']} is covered by {stop['obscuredBy']} when focused"
     )
 
