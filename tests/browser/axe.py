@@ -1,5 +1,8 @@
 """axe-core in the browser tests: the vendored axe.min.js (tests/browser/vendor/, MPL-2.0,
 never served by the app) put into a page and run over the WCAG 2.0, 2.1 and 2.2 A/AA rules.
+The file is axe-core 4.14.1's axe.min.js from `npm pack axe-core` (npm integrity
+sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==),
+with its LICENSE and LICENSE-3RD-PARTY.txt beside it; to upgrade, replace the three files.
 
 Under the app's Content-Security-Policy (script-src 'self') `page.add_script_tag` is refused:
 it adds an inline <script>, which the policy blocks (and reports). So axe goes in through the
