@@ -59,3 +59,21 @@ def test_the_pdf_being_prepared_polls_its_status(page, profiles):  # noqa: F811
         page.goto(URL.replace("/profile/", "/profile.pdf"))
         assert "being prepared" in page.content()
     assert page.console_errors == []
+
+
+def test_the_profile_pages_pass_axe(page, profiles):  # noqa: F811
+    from tests.browser import axe
+
+    axe.install(page.context)
+    found = {}
+    for name, url in [("public-list", "/public/"), ("public-profile", "/public/PHL/2025/")]:
+        page.goto(url)
+        found[name] = axe.summary(axe.violations(page))
+    sign_in(page, "focal-phl", PASSWORD)
+    page.goto(URL)
+    found["profile"] = axe.summary(axe.violations(page))
+    page.select_option("#pub-audience", "peers")
+    with page.expect_navigation():
+        page.click("text=Publish…")
+    found["confirm"] = axe.summary(axe.violations(page))
+    assert found == {name: [] for name in found}
