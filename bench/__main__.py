@@ -45,7 +45,7 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["recompute", "one", "import", "uploads", "pages", "api"],
+        choices=["recompute", "one", "import", "uploads", "pages", "fill-in", "api"],
     )
     args = parser.parse_args()
 
@@ -88,6 +88,8 @@ def main() -> int:
         results += figures.hostile_uploads()
     if "pages" not in args.skip:
         results += figures.pages()
+    if "fill-in" not in args.skip:
+        results += figures.fill_in_page()
     if "api" not in args.skip:
         results += figures.api()
     print()
