@@ -4,8 +4,9 @@ and area, read from the stored answers and parsed from a save."""
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,6 +66,7 @@ class Block:
     # question leads from the page shown, whether the filter hides it.
     link: str = ""
     hidden: bool = False
+    full_picker: bool = False
     # The reviewer's return form, re-shown after an error.
     return_checked: bool = False
     return_comment: str = ""
@@ -280,34 +282,40 @@ class AnswerSheet:
             areas[key].blocks.append(block)
         return [group for group in dimensions.values() if group.areas]
 
-    def prepare_instruments(self, blocks) -> None:
-        """Each editable block's picker, built here rather than in the template: a section
-        of 45 pickers of some 60 instruments each is 2,700 checkboxes. The chosen ones come
-        first, checked; an instrument outside the list (an import, a catalogue change)
-        stays chosen. Read-only blocks list the names of the instruments chosen."""
-        # Each instrument's checkbox rendered once as a template, its block's name put in
-        # by str.replace: a format_html call per checkbox would cost some 60 ms a page.
-        box = '<label class="pick"><input type="checkbox" name="i-@" value="{}"{}> {}</label>'
-        options = {
-            code: (
-                format_html(box, code, "", self.instrument_label(code)),
-                format_html(box, code, " checked", self.instrument_label(code)),
-            )
-            for code, _name in self.instruments or []
-        }
+    def prepare_instruments(self, blocks, *, full: str = "") -> None:
+        """Each editable block's picker: its chosen instruments, checked (one outside the
+        list, after an import or a catalogue change, stays chosen); every instrument for
+        the block named by `full` only. The others come from `instrument_template`, once
+        a page: a section of 45 pickers of some 160 instruments each would be 7,000
+        checkboxes and a megabyte. Read-only blocks list the names of those chosen."""
+        checked = '<label><input type="checkbox" name="i-{}" value="{}" checked> {}</label>'
         for block in blocks:
             block.instrument_labels = [self.instrument_label(code) for code in block.instruments]
             if not block.editable:
                 continue
-            chosen = [
-                options[code][1] if code in options else format_html(box, code, " checked", code)
+            html = [
+                format_html(checked, block.code, code, self.instrument_label(code))
                 for code in block.instruments
             ]
-            rest = [
-                plain for code, (plain, _c) in options.items() if code not in block.instruments
-            ]
-            html = _joined(chosen + rest).replace('name="i-@"', f'name="i-{escape(block.code)}"')
-            block.instrument_options = mark_safe(html)  # noqa: S308 — format_html's, escaped
+            block.full_picker = block.code == full
+            if block.full_picker:
+                html += [
+                    format_html(checked.replace(" checked", ""), block.code, code, label)
+                    for code, label in self.instrument_choices
+                    if code not in block.instruments
+                ]
+            block.instrument_options = _joined(html)
+
+    @cached_property
+    def instrument_template(self) -> SafeString:
+        """Every instrument on offer as an unticked checkbox named `i-@`: the page's
+        script puts a copy into a picker, naming it after the picker's block."""
+        box = '<label><input type="checkbox" name="i-@" value="{}"> {}</label>'
+        return _joined([format_html(box, code, label) for code, label in self.instrument_choices])
+
+    @cached_property
+    def instrument_choices(self) -> list[tuple[str, str]]:
+        return [(code, self.instrument_label(code)) for code, _name in self.instruments or []]
 
     def instrument_label(self, code: str) -> str:
         name = self.instrument_names.get(code)

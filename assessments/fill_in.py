@@ -44,6 +44,7 @@ class View:
     sections: list[Section]
     previous: Section | None = None
     next: Section | None = None
+    pick: str = ""  # the question whose picker lists every instrument (without script)
 
     @property
     def choices(self) -> list[tuple[str, str]]:
@@ -99,6 +100,7 @@ def choose(sheet: AnswerSheet, groups: list[Group], params) -> View:
             block.hidden = not (_matches(block, show) or block.error or block.conflict)
     shown = groups if section == ALL else [g for g in groups if g.code == section]
     view = View(section=section, show=show, groups=shown, sections=entries)
+    view.pick = params.get("pick") or ""
     if section != ALL:
         at = codes.index(section)
         view.previous = entries[at - 1] if at > 0 else None
@@ -114,7 +116,7 @@ def after_save(sheet: AnswerSheet, groups: list[Group], posted) -> str:
     view = choose(sheet, groups, posted)
     blocks = [b for g in view.groups for b in g.all_blocks]
     codes = [b.code for b in blocks]
-    at = posted.get("at")
+    at = posted.get("pick") or posted.get("at")
     if at not in codes:
         saved = [c for c in codes if c in sheet.inputs]
         at = saved[0] if saved else None
@@ -122,4 +124,7 @@ def after_save(sheet: AnswerSheet, groups: list[Group], posted) -> str:
     if at is not None:
         after = blocks[codes.index(at) :]
         anchor = next((b.code for b in after if _matches(b, view.show)), "")
-    return page_url(sheet.assessment.pk, view.section, view.show, anchor)
+    url = page_url(sheet.assessment.pk, view.section, view.show)
+    if posted.get("pick") in codes:
+        url += "&" + urlencode({"pick": posted["pick"]})
+    return url + (f"#ind-{anchor}" if anchor else "")

@@ -110,7 +110,8 @@ def _listed(queryset):
     return _with_progress(
         list(
             queryset.select_related("country", "actor", "score").annotate(
-                answered=Count("answers", filter=answered)
+                answered=Count("answers", filter=answered),
+                flagged=Count("answers", filter=Q(answers__flagged=True)),
             )
         )
     )
@@ -446,7 +447,7 @@ def _render_detail(
         # One section of the form at a time (assessments.fill_in), asked for in the query
         # or, on a refused save, in the posted form.
         page = choose(sheet, sheet.grouped(), request.POST or request.GET)
-        sheet.prepare_instruments(b for g in page.groups for b in g.all_blocks)
+        sheet.prepare_instruments((b for g in page.groups for b in g.all_blocks), full=page.pick)
         groups = page.groups
     else:
         groups = sheet.groups()

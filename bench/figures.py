@@ -278,19 +278,18 @@ def _bench_fill_in():
 
     actor = Actor.objects.filter(code__startswith="B-").order_by("code").first()
     user, _ = get_user_model().objects.get_or_create(username="bench-focal")
-    Membership.objects.update_or_create(
-        user=user, defaults={"role": "focal_point", "actor": actor}
-    )
+    Membership.objects.update_or_create(user=user, defaults={"role": "focal_point", "actor": actor})
     assessment = Assessment.objects.filter(actor=actor, cycle=2090).first()
     if assessment is None:
         assessment = services.create_assessment(actor=actor, cycle=2090, by=user)
     if not assessment.answers.exists():
+        values = {"yes_no": 1.0, "three_level": 5.0, "scale": 2.0, "percent": 50.0}
         services.save_answers(
             assessment,
             by=user,
             version=assessment.version,
             answers={
-                i.code: services.AnswerInput(value=1.0, evidence="bench")
+                i.code: services.AnswerInput(value=values[i.answer_type], evidence="bench")
                 for i in assessment.framework.indicators.all()
             },
         )

@@ -74,21 +74,24 @@
   // --- Saving and coming back where the user was ----------------------------------------
   function setUpSave(form) {
     var last = null; // the last question changed: where the page comes back to
-    form.addEventListener("change", function (event) {
+    var lastField = null; // and the control changed in it, focused again after the save
+    function remember(event) {
       var block = blockOf(event.target);
-      if (block && event.target.name) { last = block; }
-    });
-    form.addEventListener("input", function (event) {
-      var block = blockOf(event.target);
-      if (block && event.target.name) { last = block; }
-    });
+      if (block && event.target.name) {
+        last = block;
+        lastField = event.target;
+      }
+    }
+    form.addEventListener("change", remember);
+    form.addEventListener("input", remember);
     form.addEventListener("submit", function () {
       var active = document.activeElement;
       var block = last || blockOf(active);
       var at = form.querySelector("[data-at-field]");
       if (block && at) { at.value = block.getAttribute("data-indicator"); }
       if (block) {
-        var focused = blockOf(active) === block ? active : (last && lastControl(block));
+        var focused = blockOf(active) === block ? active
+          : (lastField && blockOf(lastField) === block ? lastField : lastControl(block));
         try {
           window.sessionStorage.setItem(KEY, JSON.stringify({
             path: window.location.pathname,
@@ -173,15 +176,50 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  // Every instrument on offer, once a page: a picker takes a copy when first opened.
+  function fillPicker(picker) {
+    var more = picker.querySelector("[data-picker-more]");
+    var list = picker.querySelector("[data-picker-list]");
+    var template = document.getElementById("instrument-choices");
+    if (!more || !list || !template) { return; }
+    var code = picker.closest("[data-indicator]").getAttribute("data-indicator");
+    var chosen = {};
+    list.querySelectorAll("input").forEach(function (input) { chosen[input.value] = true; });
+    var copy = template.content.cloneNode(true);
+    copy.querySelectorAll("label").forEach(function (label) {
+      var input = label.querySelector("input");
+      if (chosen[input.value]) { label.remove(); return; }
+      input.name = "i-" + code;
+    });
+    list.appendChild(copy);
+    more.remove();
+  }
+
   function setUpPicker(picker) {
     var box = picker.querySelector("[data-picker-filter]");
     var query = picker.querySelector("[data-picker-query]");
     var status = picker.querySelector("[data-picker-status]");
     var count = picker.querySelector("[data-chosen-count]");
-    var labels = Array.prototype.slice.call(picker.querySelectorAll(".picker-list label"));
+    var more = picker.querySelector("[data-picker-more]");
+    if (more) {
+      more.addEventListener("click", function (event) {
+        event.preventDefault();
+        fillPicker(picker);
+        if (query) { query.focus(); }
+      });
+    }
+    // Opened by the user (a click, or Enter or Space on the summary), not by the page.
+    var summary = picker.querySelector("summary");
+    if (summary) {
+      summary.addEventListener("click", function () {
+        window.setTimeout(function () { if (picker.open) { fillPicker(picker); } }, 0);
+      });
+    }
     if (box && query) {
       box.hidden = false;
       query.addEventListener("input", function () {
+        fillPicker(picker);
+        var labels = picker.querySelectorAll("[data-picker-list] label");
         var words = fold(query.value).split(/\s+/).filter(Boolean);
         var shown = 0;
         labels.forEach(function (label) {
@@ -201,7 +239,9 @@
       });
     }
     picker.addEventListener("change", function () {
-      if (count) { count.textContent = String(picker.querySelectorAll(".picker-list input:checked").length); }
+      if (count) {
+        count.textContent = String(picker.querySelectorAll("[data-picker-list] input:checked").length);
+      }
     });
   }
 
