@@ -75,11 +75,18 @@
   function setUpSave(form) {
     var last = null; // the last question changed: where the page comes back to
     var lastField = null; // and the control changed in it, focused again after the save
+    var lastTop = null; // and where that control was on screen then
     function remember(event) {
       var block = blockOf(event.target);
       if (block && event.target.name) {
         last = block;
         lastField = event.target;
+        // A typed field's "change" comes when it loses focus, often to a click on a Save
+        // button that has just been scrolled into view: its "input" said where it was.
+        var typed = event.target.type === "textarea" || event.target.type === "number";
+        if (event.type === "input" || !typed) {
+          lastTop = event.target.getBoundingClientRect().top;
+        }
       }
     }
     form.addEventListener("change", remember);
@@ -96,7 +103,10 @@
           window.sessionStorage.setItem(KEY, JSON.stringify({
             path: window.location.pathname,
             at: block.getAttribute("data-indicator"),
-            top: block.getBoundingClientRect().top,
+            // Where the control was when last changed: the user may have gone to a Save
+            // button since.
+            top: focused === lastField && lastTop !== null
+              ? lastTop : (focused || block).getBoundingClientRect().top,
             focus: focused && focused.id ? focused.id : ""
           }));
         } catch (e) { /* storage refused: the anchor alone brings the user back */ }
@@ -140,9 +150,10 @@
     var target = saved.at === block.getAttribute("data-indicator") && saved.focus
       ? document.getElementById(saved.focus) : null;
     target = target || lastControl(block);
-    // Where the question was on screen before the save, not at the top of the window.
-    var top = Math.max(0, Math.min(saved.top, window.innerHeight - 120));
-    window.scrollTo(0, window.scrollY + block.getBoundingClientRect().top - top);
+    // The control where it was on screen before the save, not at the top of the window.
+    var top = Math.max(0, Math.min(saved.top, window.innerHeight - 80));
+    var mark = target || block;
+    window.scrollTo(0, window.scrollY + mark.getBoundingClientRect().top - top);
     if (target) { target.focus({ preventScroll: true }); }
     // Say what the save did: the message at the top of the page is out of sight.
     var message = document.querySelector(".messages li");
@@ -252,6 +263,7 @@
     setUpFilter(form);
     setUpSave(form);
     form.querySelectorAll("[data-picker]").forEach(setUpPicker);
-    restorePosition();
+    // After the browser's own move to the #fragment, which would undo ours.
+    window.addEventListener("load", function () { window.setTimeout(restorePosition, 0); });
   });
 })();
