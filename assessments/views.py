@@ -26,7 +26,7 @@ from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
-from assessments.fill_in import after_save, choose
+from assessments.fill_in import after_save, choose, page_url
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
 from assessments.models import Answer, Assessment, AssessmentScore, FrameworkVersion, Indicator
 from assessments.selectors import (
@@ -707,6 +707,6 @@ def history(request, pk: int, code: str):
             "indicator": indicator,
             "question": indicator.translated("question"),
             "entries": entries,
-            "back": reverse("assessments:detail", args=[assessment.pk]) + f"#ind-{indicator.code}",
+            "back": page_url(assessment.pk, indicator.dimension, anchor=indicator.code),
         },
     )
