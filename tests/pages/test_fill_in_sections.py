@@ -225,3 +225,30 @@ def test_a_reviewer_gets_no_fill_in_form_whatever_the_section(client_of, in_stat
     html = client_of("reviewer").get(detail(assessment, "?section=costs")).content.decode()
     assert 'id="answers-form"' not in html and '<nav class="sections"' not in html
     assert html.count('<tr id="ind-') == 8
+
+
+def test_a_conflict_in_another_section_links_there_and_keeps_the_input_here(
+    client_of, in_state, users
+):
+    from assessments import services
+
+    assessment = in_state("draft")
+    client = client_of("focal_phl")
+    data = read_form(client.get(detail(assessment, "?section=costs")))
+    services.save_answers(  # meanwhile, in the institutional section
+        assessment,
+        by=users["focal_phl"],
+        version=assessment.version,
+        answers={"H-INS-01": services.AnswerInput(value=0.0)},
+    )
+    data["v-V-BIL-01"] = ["5"]
+    response = client.post(save_url(assessment), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    notice = html.split('class="notice conflict"')[1].split("</section>")[0]
+    assert "data-focus-on-load" in notice
+    link = detail(assessment, "?section=institutional#ind-H-INS-01")
+    assert f'href="{link}"' in notice
+    assert shown_codes(html) == ["H-LAB-01", "V-BIL-01"]  # still the section posted
+    assert read_form(response)["v-V-BIL-01"] == ["5"]  # the user's input kept, not saved
+    assert answer_values(assessment).get("V-BIL-01") is None
