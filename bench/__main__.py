@@ -47,7 +47,7 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["recompute", "one", "import", "uploads", "pages", "api", "profile"],
+        choices=["recompute", "one", "import", "uploads", "pages", "fill-in", "api", "profile"],
     )
     args = parser.parse_args()
 
@@ -90,6 +90,8 @@ def main() -> int:
         results += figures.hostile_uploads()
     if "pages" not in args.skip:
         results += figures.pages()
+    if "fill-in" not in args.skip:
+        results += figures.fill_in_page()
     if "api" not in args.skip:
         results += figures.api()
     if "profile" not in args.skip:
