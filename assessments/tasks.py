@@ -85,3 +85,12 @@ def _catch_up_on_start(sender, **kwargs) -> None:
     from assessments.services import delay_safely
 
     delay_safely(requeue_stale_scores, 0)
+
+
+@shared_task(acks_late=True, ignore_result=True, **_RETRY)
+def mail_discussion(assessment_id: int, site: str = "") -> int:
+    """Mail the other side of an assessment's discussion its new comments, batched
+    (assessments.discussion.send_mails); running it twice mails nobody twice."""
+    from assessments import discussion
+
+    return discussion.send_mails(assessment_id, site)
