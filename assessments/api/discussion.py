@@ -46,10 +46,9 @@ class CommentSerializer(serializers.Serializer):
 
 
 class CommentInputSerializer(StrictInputSerializer):
-    # The service gives the clear refusal of an over-long text; this bound only stops a
-    # body far past it before it is copied around.
+    # Length and emptiness are the service's to refuse, with the same message as on the
+    # page (how long it is, what the limit is); the request's size is bounded before.
     body = StrictCharField(
-        max_length=discussion.MAX_LENGTH * 4,
         allow_blank=True,
         trim_whitespace=False,
         help_text=f"Plain text, at most {discussion.MAX_LENGTH} characters; not empty.",
