@@ -283,9 +283,7 @@ def threads(assessment: Assessment, *, user) -> dict[int, Thread]:
     now = timezone.now()
     result: dict[int, Thread] = {}
     comments = (
-        Comment.objects.filter(assessment_id=assessment.pk)
-        .select_related("author")
-        .order_by("id")
+        Comment.objects.filter(assessment_id=assessment.pk).select_related("author").order_by("id")
     )
     for comment in comments:
         thread = result.setdefault(comment.indicator_id, Thread())

@@ -102,7 +102,12 @@ MATRIX = [
         None,
         expect(401, 404, 404, 404, 200),
     ),
-    ("get", "assessments/{draft}/answers/H-INS-01/comments/", None, expect(401, 404, 409, 404, 404)),
+    (
+        "get",
+        "assessments/{draft}/answers/H-INS-01/comments/",
+        None,
+        expect(401, 404, 409, 404, 404),
+    ),
     (
         "post",
         "assessments/{submitted}/answers/H-INS-01/comments/",

@@ -47,7 +47,9 @@ def test_focal_point_and_reviewer_talk_on_one_answer(submitted, users):
         ("focal-phl", False, "Executive Order 2024-12."),
     ]
     # Another answer's thread is its own.
-    assert list(discussion.comments_of(submitted, user=users["reviewer"], indicator="H-LAB-01")) == []
+    assert (
+        list(discussion.comments_of(submitted, user=users["reviewer"], indicator="H-LAB-01")) == []
+    )
 
 
 def test_a_draft_has_no_discussion(assessment, users):
@@ -108,7 +110,9 @@ def test_the_author_edits_within_15_minutes_then_it_is_fixed(submitted, users):
     Comment.objects.filter(pk=comment.pk).update(
         created_at=timezone.now() - timedelta(minutes=14, seconds=59)
     )
-    discussion.edit_comment(submitted, by=users["reviewer"], comment_id=comment.pk, body="Which one?")
+    discussion.edit_comment(
+        submitted, by=users["reviewer"], comment_id=comment.pk, body="Which one?"
+    )
     # Past 15 minutes: fixed, and nothing changes.
     Comment.objects.filter(pk=comment.pk).update(
         created_at=timezone.now() - timedelta(minutes=15, seconds=1)
@@ -215,7 +219,10 @@ def test_the_other_side_is_mailed_once_for_two_comments_in_a_row(
     with django_capture_on_commit_callbacks(execute=True):
         post(submitted, users["focal_phl"], body="Second point.")
     # Both reviewers, once each; the focal point (the writer's side) not at all.
-    assert sorted(m.to[0] for m in mail.outbox) == ["cochair-phl@example.org", "cochair@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "cochair-phl@example.org",
+        "cochair@example.org",
+    ]
     assert DiscussionMail.objects.count() == 2
     body = mail.outbox[0].body
     assert "First point." in body and "H-INS-01" in body

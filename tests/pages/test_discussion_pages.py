@@ -191,7 +191,9 @@ def test_the_author_edits_on_the_page_within_15_minutes(client_of, submitted, us
     edit_url = reverse("assessments:comment_edit", args=[submitted.pk, CODE, comment.pk])
     html = client.get(back_to(submitted)).content.decode()
     assert f'id="edit-{comment.pk}"' in html
-    assert client.post(edit_url, {f"edit-{comment.pk}": "Executive Order 2024-12"}).status_code == 302
+    assert (
+        client.post(edit_url, {f"edit-{comment.pk}": "Executive Order 2024-12"}).status_code == 302
+    )
     # Someone else may not, nor on another answer's address.
     client_of("reviewer").post(edit_url, {f"edit-{comment.pk}": "Hijacked"})
     other = reverse("assessments:comment_edit", args=[submitted.pk, "H-LAB-01", comment.pk])
