@@ -9,19 +9,30 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from assessments import discussion
+from coherence.api.errors import ErrorSerializer
 from coherence.api.fields import StrictCharField
 from coherence.api.serializers import StrictInputSerializer
 
-INDICATOR_PATH = r"answers/(?P<indicator>[A-Z][A-Z0-9-]{0,19})/comments"
-COMMENT_PATH = INDICATOR_PATH + r"/(?P<comment>[0-9]{1,18})"
+INDICATOR_CODE = "[A-Z][A-Z0-9-]{0,19}"
+COMMENT_ID = "[0-9]{1,18}"
+INDICATOR_PATH = rf"answers/(?P<indicator>{INDICATOR_CODE})/comments"
+COMMENT_PATH = INDICATOR_PATH + rf"/(?P<comment>{COMMENT_ID})"
 
 PATH_PARAMETERS = [
     OpenApiParameter(
-        "indicator", str, OpenApiParameter.PATH, description="The answer's indicator code."
+        "indicator",
+        str,
+        OpenApiParameter.PATH,
+        description="The answer's indicator code.",
+        pattern=f"^{INDICATOR_CODE}$",
     ),
 ]
 COMMENT_PARAMETER = OpenApiParameter(
-    "comment", int, OpenApiParameter.PATH, description="The comment's id."
+    "comment",
+    str,
+    OpenApiParameter.PATH,
+    description="The comment's id.",
+    pattern=f"^{COMMENT_ID}$",
 )
 
 
@@ -72,7 +83,8 @@ class DiscussionMixin:
         methods=["GET"],
         summary="An answer's comments, oldest first; reading them marks them read",
         parameters=PATH_PARAMETERS,
-        responses={200: CommentSerializer(many=True)},
+        # A draft has no discussion: 409, as for a post.
+        responses={200: CommentSerializer(many=True), 409: ErrorSerializer},
     )
     @extend_schema(
         methods=["POST"],
