@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import discussion
+from assessments.choices import State
 from assessments.selectors import get_visible_assessment
 from coherence.errors import NotFound, Refusal
 
@@ -19,7 +20,7 @@ from coherence.errors import NotFound, Refusal
 def attach(request, assessment, sheet) -> None:
     """Give each block of the sheet its thread (`b.thread`) and the sheet what the
     discussion partial needs (`sheet.discussion`): three queries for the whole page."""
-    is_open = assessment.state != "draft"
+    is_open = assessment.state != State.DRAFT
     threads = discussion.threads(assessment, user=request.user) if is_open else {}
     for block in sheet.blocks.values():
         thread = threads.get(block.indicator.pk) or discussion.Thread()
