@@ -103,9 +103,20 @@ def _charts(score_lists: dict | None, departing: list[dict]) -> dict:
     return figures
 
 
-def _mark_blocks(sheet, comparison: list[dict] | None, show: str) -> dict[str, int]:
-    """Set on each block whether it departs from the others and whether the filter shows
-    it; the number of answers each filter shows."""
+def last_return_flags(transitions) -> dict[str, str]:
+    """code → comment of the indicators the latest return flagged, while the assessment has
+    not been validated since (submitting clears the answers' flags, not this record)."""
+    for log in reversed(transitions):
+        if log.to_state == State.VALIDATED:
+            return {}
+        if log.to_state == State.RETURNED:
+            return dict(log.indicators or {})
+    return {}
+
+
+def _mark_blocks(sheet, comparison, show: str, earlier: dict[str, str]) -> dict[str, int]:
+    """Set on each block whether it departs from the others, whether the last return
+    flagged it, and whether the filter shows it; the number of answers each filter shows."""
     by_code = {r["indicator"].code: r for r in comparison or []}
     counts = dict.fromkeys(FILTERS, 0)
     for block in sheet.blocks.values():
@@ -113,10 +124,11 @@ def _mark_blocks(sheet, comparison: list[dict] | None, show: str) -> dict[str, i
         block.departure = None if row is None else row.get("departure")
         block.departs = block.departure is not None and block.departure >= DEPARTS_AT
         block.others = row["others"] if row else []
+        block.earlier_flag = "" if block.flagged else earlier.get(block.code, "")
         matches = {
             "all": True,
             "answered": block.answered,
-            "flagged": block.flagged or block.return_checked,
+            "flagged": block.flagged or bool(block.earlier_flag) or block.return_checked,
             "departing": block.departs,
         }
         for key, match in matches.items():
@@ -157,13 +169,15 @@ def confirmations(assessment, allowed) -> list[dict]:
     return [{"action": action, **said[action]} for action in CONFIRMED if action in allowed]
 
 
-def review_context(request, *, assessment, sheet, groups, score_lists, comparison, allowed):
+def review_context(
+    request, *, assessment, sheet, groups, score_lists, comparison, allowed, transitions
+):
     """What the reviewer's page adds to the assessment page."""
     show = request.GET.get("show", "all")
     if show not in FILTERS:
         show = "all"
     departing = departing_rows(comparison)
-    counts = _mark_blocks(sheet, comparison, show)
+    counts = _mark_blocks(sheet, comparison, show, last_return_flags(transitions))
     return {
         "completeness": completeness(groups),
         "percent": round(100 * sheet.answered / sheet.total) if sheet.total else None,

@@ -456,6 +456,7 @@ def _render_detail(
     groups = sheet.groups()
     comparison = _comparison(request, assessment, sheet) if principal.is_reviewer else None
     score_lists = _score_lists(score, sheet) if _score_ready(score) else None
+    transitions = list(assessment.transitions.select_related("by"))
     context = {
         "principal": principal,
         "assessment": assessment,
@@ -469,7 +470,7 @@ def _render_detail(
         "score_lists": score_lists,
         "consolidated": consolidated,
         "consolidated_ready": _score_ready(consolidated),
-        "transitions": list(assessment.transitions.select_related("by")),
+        "transitions": transitions,
         "returned": [b for b in sheet.ordered_blocks() if b.flagged],
         "conflicts": [b for b in sheet.ordered_blocks() if b.conflict],
         "comparison": comparison,
@@ -487,6 +488,7 @@ def _render_detail(
             score_lists=score_lists,
             comparison=comparison,
             allowed=allowed,
+            transitions=transitions,
         ),
     }
     return render(request, "assessments/detail.html", context, status=status)
