@@ -69,19 +69,25 @@ def departing_rows(comparison: list[dict] | None) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["departure"], r["indicator"].code))
 
 
+def _valued(entries) -> bool:
+    return any(e.get("score") is not None for e in entries or [])
+
+
 def _charts(score_lists: dict | None, departing: list[dict]) -> dict:
+    """The score charts that have something to draw (a list of nothing but nulls is left
+    to its table, which says "—"), and the departures chart."""
     figures = {}
     if score_lists:
-        if score_lists["dimensions"]:
+        if _valued(score_lists["dimensions"]):
             figures["dimensions"] = charts.dimensions_chart(
                 score_lists["dimensions"], title=_("The five dimensions")
             )
-        if score_lists["areas"]:
+        if _valued(score_lists["areas"]):
             labels = {a["code"]: a["label"] for a in score_lists["areas"]}
             figures["areas"] = charts.areas_chart(
                 score_lists["areas"], order=list(labels), labels=labels, title=_("Policy areas")
             )
-        if score_lists["links"]:
+        if _valued(score_lists["links"]):
             figures["links"] = charts.links_chart(
                 score_lists["links"], title=_("Vertical coherence by link")
             )

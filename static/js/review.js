@@ -24,7 +24,7 @@
       target.setAttribute("tabindex", "-1");
     }
     target.focus();
-    target.scrollIntoView({ block: "center" });
+    target.scrollIntoView({ block: "start" });
   }
 
   document.addEventListener("click", function (event) {

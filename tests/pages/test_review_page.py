@@ -229,7 +229,7 @@ def test_a_refused_return_shows_an_error_summary_at_the_top_of_its_form(client_o
     assert "Give a reason: the focal point reads it." in summary
     assert "Say what to correct in H-LAB-01." in summary
     # The form's address takes the browser back to the form, where the summary is.
-    assert re.search(r'<form method="post" action="/assessments/\d+/return/#return-title"', html)
+    assert re.search(r'<form method="post" action="/assessments/\d+/return/#return-errors"', html)
     assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
 
 
