@@ -147,7 +147,9 @@ def test_the_thread_posts_through_its_own_form_without_javascript(
     comment box belongs to the page's one discussion form (forms may not nest), which
     carries the CSRF token; the button posts to the answer's own address."""
     assessment = bring_to(assessment, state, users)
-    html = client_of(role).get(reverse("assessments:detail", args=[assessment.pk]))
+    # The link back from a comment opens the fill-in page at the section holding it.
+    url = reverse("assessments:detail", args=[assessment.pk]) + f"?discussion={CODE}"
+    html = client_of(role).get(url)
     parser = FormNesting()
     parser.feed(html.content.decode())
     assert parser.nested == []
