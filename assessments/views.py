@@ -24,6 +24,7 @@ from assessments import rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
+from assessments.evidence.selectors import with_documents
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
@@ -440,6 +441,7 @@ def _render_detail(
             block.return_checked = code in return_form.data.getlist("flag")
             block.return_comment = return_form.comments.get(code, "")
             block.return_error = return_form.comment_errors.get(code, "")
+    with_documents(sheet)
     groups = sheet.groups()
     context = {
         "principal": principal,

@@ -12,6 +12,8 @@ from assessments.api.crosswalk import CrosswalkViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
+from assessments.evidence.api import PREFIX as EVIDENCE_PREFIX
+from assessments.evidence.api import DocumentViewSet
 from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
@@ -54,6 +56,7 @@ router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("sdmx", SDMXViewSet, basename="sdmx")
+router.register(EVIDENCE_PREFIX, DocumentViewSet, basename="evidence-document")
 
 
 def csv_routes(router) -> list:
