@@ -129,6 +129,7 @@ class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
     )
     def create(self, request, *args, **kwargs):
         assessment = self._assessment()
+        data = request.data  # parsed here: the upload handler's notes are read after
         if request.evidence_too_many:
             raise DocumentsRefused(
                 "Too many files in one request: nothing was attached.", {"files": "too many"}
@@ -139,7 +140,7 @@ class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
                 "Nothing was attached: larger than 20 MB: " + ", ".join(oversized) + ".",
                 {name: "larger than the limit for one file" for name in oversized},
             )
-        serializer = DocumentUploadSerializer(data=request.data)
+        serializer = DocumentUploadSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         documents = attach_documents(
             assessment,
