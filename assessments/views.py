@@ -24,7 +24,7 @@ from assessments import rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
-from assessments.evidence.selectors import with_documents
+from assessments.evidence.selectors import document_history, with_documents
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
@@ -686,6 +686,8 @@ def history(request, pk: int, code: str):
         ]
         entries.append({"record": record, "changes": changes})
         before = record
+    entries += document_history(assessment, indicator)
+    entries.sort(key=lambda entry: entry["record"].history_date)
     entries.reverse()
     return render(
         request,

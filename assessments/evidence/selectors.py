@@ -81,3 +81,32 @@ def with_documents(sheet) -> None:
         block.documents = by_code.get(code, [])
         for document in block.documents:
             document.label = ACCEPTED.get(document.content_type, document.content_type)
+
+
+def document_history(assessment: Assessment, indicator) -> list[dict]:
+    """The answer's history entries of its documents, as the history page lists them: one
+    per attachment and one per removal, who and when, each linking to the file (a removed
+    one too). One query."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    records = (
+        EvidenceDocument.history.filter(
+            answer__assessment_id=assessment.pk, answer__indicator_id=indicator.pk
+        )
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries = []
+    for record in records:
+        url = reverse("assessments:document", args=[assessment.pk, record.id])
+        if record.history_type == "+":
+            change = {"before": "", "after": record.name}
+        elif record.removed_at is not None:
+            change = {"before": record.name, "after": ""}
+        else:
+            continue
+        entries.append(
+            {"record": record, "changes": [{"field": _("Evidence document"), "url": url, **change}]}
+        )
+    return entries

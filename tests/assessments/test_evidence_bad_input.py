@@ -146,7 +146,8 @@ def test_the_assessments_quota(assessment, users, evidence_root, settings):
     settings.EVIDENCE_MAX_BYTES_PER_ASSESSMENT = 3 * len(PDF)
     attach(assessment, users, ("one.pdf", PDF), ("two.pdf", PDF))
     details = refused(assessment, users, ("three.pdf", PDF), ("four.pdf", PDF))
-    assert "more than the" in details["three.pdf"] and "allowed per assessment" in details["four.pdf"]
+    assert "more than the" in details["three.pdf"]
+    assert "allowed per assessment" in details["four.pdf"]
     assert EvidenceDocument.objects.count() == 2
     assert len(stored_files(evidence_root)) == 2
     attach(assessment, users, ("three.pdf", PDF))  # exactly the quota

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; a new query in these pages must be a decision, not an accident.
 # The form: session, user, membership, assessment, indicators, answers, instruments,
-# score, consolidated score, transition log.
-FORM_QUERIES = 10
-REVIEW_QUERIES = 12  # the form's, plus the other assessments and their answers
+# score, consolidated score, transition log, evidence documents.
+FORM_QUERIES = 11
+REVIEW_QUERIES = 13  # the form's, plus the other assessments and their answers
 SAVE_QUERIES = 22  # the form's reads, then save_answers' lock, bulk writes and history
 START_QUERIES = 6
 QUEUE_QUERIES = 8
