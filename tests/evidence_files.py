@@ -86,3 +86,23 @@ def evidence_root(settings, tmp_path) -> Path:
 
 def stored_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def document_on(assessment, code: str = "H-INS-01", content: bytes = PDF):
+    """A PDF on the answer to `code`, stored and recorded directly, whatever the
+    assessment's state (the services attach only to editable answers)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from assessments.models import Answer, EvidenceDocument, Indicator
+
+    indicator = Indicator.objects.get(version_id=assessment.framework_id, code=code)
+    answer, _ = Answer.objects.get_or_create(assessment=assessment, indicator=indicator)
+    name = storages["evidence"].save(f"{assessment.pk}/fixture", ContentFile(content))
+    return EvidenceDocument.objects.create(
+        answer=answer,
+        name="decree.pdf",
+        size=len(content),
+        content_type="application/pdf",
+        storage_name=name,
+    )

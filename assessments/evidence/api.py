@@ -2,6 +2,7 @@
 and remove, at assessments/{id}/answers/{indicator}/documents/ — scoped as the assessment
 is (404 for whoever may not see it)."""
 
+from django.http import HttpResponseNotModified
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -159,26 +160,32 @@ class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Remove a document from the answer (kept in the answer's history)",
         parameters=DOCUMENT,
-        responses={204: OpenApiResponse(description="Removed.")},
+        responses={200: DocumentSerializer},
     )
     def destroy(self, request, *args, **kwargs):
         document = self._visible(kwargs["pk"])
-        remove_document(self._assessment(), document=document.pk, by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        removed = remove_document(self._assessment(), document=document.pk, by=request.user)
+        return Response(self.get_serializer(removed).data)
 
     @extend_schema(
         summary="The document's bytes, as an attachment of the type read from its content",
         parameters=DOCUMENT,
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, content_type): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file, `Content-Disposition: attachment`."
             )
+            for content_type in ACCEPTED
         },
     )
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, *args, **kwargs):
-        response = file_response(self._visible(kwargs["pk"]))
-        response["ETag"] = f'"evidence-{kwargs["pk"]}"'  # a document's bytes never change
+        document = self._visible(kwargs["pk"])
+        etag = f'"evidence-{document.pk}"'  # a document's bytes never change
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponseNotModified()
+        else:
+            response = file_response(document)
+        response["ETag"] = etag
         return response
 
     def _visible(self, pk):

@@ -107,7 +107,7 @@
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
       credentials: "same-origin",
     }).then(function (response) {
-      if (response.status === 204) {
+      if (response.status === 200) {
         button.closest("li").remove();
         noneShown(box, !box.querySelector("[data-document]"));
         return;
