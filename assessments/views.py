@@ -24,7 +24,11 @@ from assessments import rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
-from assessments.evidence.selectors import document_history, with_documents
+from assessments.evidence.selectors import (
+    document_history,
+    documents_by_indicator,
+    with_documents,
+)
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
@@ -585,7 +589,10 @@ def template(request, pk: int):
     sheet = _sheet(request, assessment, with_instruments=False)
     blocks = sheet.ordered_blocks()
     answers = {b.indicator.pk: b.answer for b in blocks if b.answer is not None}
-    content = workbook.template_bytes(assessment, [b.indicator for b in blocks], answers)
+    names = {
+        code: [d.name for d in docs] for code, docs in documents_by_indicator(assessment).items()
+    }
+    content = workbook.template_bytes(assessment, [b.indicator for b in blocks], answers, names)
     return download(content, workbook.filename(assessment))
 
 

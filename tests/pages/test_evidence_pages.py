@@ -166,3 +166,29 @@ def test_the_pages_do_not_grow_with_documents(
     with django_assert_num_queries(len(few)):
         page = client.get(url)
     assert page.content.decode().count("evidence-meta") == 30
+
+
+def test_the_template_names_each_answers_documents_and_the_import_ignores_them(
+    client_of, assessment, users, evidence_root
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assessments.models import Answer
+
+    attach(assessment, users, code="H-INS-01", name="decree.pdf")
+    attach(assessment, users, code="H-INS-01", name="=budget.pdf")
+    client = client_of("focal_phl")
+    got = client.get(reverse("assessments:template", args=[assessment.pk]))
+    sheet = load_workbook(io.BytesIO(got.content))["responses"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[3]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
+    assert rows["H-INS-01"]["documents"] == "decree.pdf; =budget.pdf"  # stored as text
+    assert rows["H-LAB-01"]["documents"] is None
+    # Uploaded back unchanged: the column is not read, nothing changes, no file is touched.
+    before = list(Answer.objects.values_list("indicator__code", "value", "evidence"))
+    upload = SimpleUploadedFile("t.xlsx", got.content)
+    client.post(reverse("assessments:upload", args=[assessment.pk]), {"file": upload})
+    assert list(Answer.objects.values_list("indicator__code", "value", "evidence")) == before
+    assert EvidenceDocument.objects.filter(removed_at__isnull=True).count() == 2
