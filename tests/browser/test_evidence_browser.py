@@ -5,6 +5,8 @@ refused by name; one file is removed; after submitting, the reviewer downloads t
 from the answer's row. No console error but the refused upload's 400, no CSP violation,
 nothing from another host."""
 
+from pathlib import Path
+
 import pytest
 
 from assessments.models import EvidenceDocument
@@ -69,6 +71,6 @@ def test_focal_point_attaches_two_files_and_the_reviewer_downloads_one(
         link.click()
     download = caught.value
     assert download.suggested_filename == "decree.pdf"
-    assert open(download.path(), "rb").read() == PDF
+    assert Path(download.path()).read_bytes() == PDF
     shot(reviewer, "reviewer")
     reviewer.context.close()
