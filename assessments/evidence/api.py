@@ -27,17 +27,21 @@ PREFIX = (
     r"assessments/(?P<assessment_pk>[0-9]{1,18})"
     r"/answers/(?P<indicator>[A-Z][A-Z0-9-]{0,19})/documents"
 )
+ID = {"type": "string", "pattern": "^[0-9]{1,18}$"}
 PATH = [
     OpenApiParameter(
-        "assessment_pk", int, OpenApiParameter.PATH, description="The assessment's id."
+        "assessment_pk", ID, OpenApiParameter.PATH, description="The assessment's id."
     ),
     OpenApiParameter(
-        "indicator", str, OpenApiParameter.PATH, description="The answer's indicator code."
+        "indicator",
+        {"type": "string", "pattern": "^[A-Z][A-Z0-9-]{0,19}$"},
+        OpenApiParameter.PATH,
+        description="The answer's indicator code.",
     ),
 ]
 DOCUMENT = [
     *PATH,
-    OpenApiParameter("id", int, OpenApiParameter.PATH, description="The document's id."),
+    OpenApiParameter("id", ID, OpenApiParameter.PATH, description="The document's id."),
 ]
 
 
@@ -92,6 +96,10 @@ class DocumentUploadSerializer(StrictInputSerializer):
     )
 
 
+class DocumentsAttachedSerializer(serializers.Serializer):
+    documents = DocumentSerializer(many=True, help_text="The documents attached, in order.")
+
+
 @extend_schema(tags=["assessments"])
 class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
     """The files attached to one answer as evidence (DESIGN §7)."""
@@ -126,7 +134,7 @@ class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
         summary="Attach files to an answer (multipart, field `files`, repeated)",
         parameters=PATH,
         request={"multipart/form-data": DocumentUploadSerializer},
-        responses={201: DocumentSerializer(many=True)},
+        responses={201: DocumentsAttachedSerializer},
     )
     def create(self, request, *args, **kwargs):
         assessment = self._assessment()
@@ -149,7 +157,7 @@ class DocumentViewSet(APIViewMixin, viewsets.GenericViewSet):
             files=serializer.validated_data["files"],
             by=request.user,
         )
-        data = self.get_serializer(documents, many=True).data
+        data = {"documents": self.get_serializer(documents, many=True).data}
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="One document's details", parameters=DOCUMENT)

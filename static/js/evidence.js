@@ -79,7 +79,7 @@
     });
     xhr.addEventListener("load", function () {
       if (xhr.status === 201) {
-        var docs = JSON.parse(xhr.responseText);
+        var docs = JSON.parse(xhr.responseText).documents;
         docs.forEach(function (doc) { li.before(listed(box, doc)); });
         li.remove();
         return;

@@ -139,7 +139,7 @@ def test_a_round_trip_through_the_storage_folder(world, clients, evidence_root):
         clients["focal_phl"], world["draft"], ("scan.png", picture), ("law.docx", docx())
     )
     assert response.status_code == 201, response.content
-    first, second = response.json()
+    first, second = response.json()["documents"]
     assert (first["type"], second["type"]) == ("PNG", "DOCX")
     on_disk = stored_files(evidence_root)
     assert sorted(p.read_bytes() for p in on_disk) == sorted([picture, docx_bytes(on_disk)])
