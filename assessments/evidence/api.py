@@ -74,12 +74,11 @@ class DocumentSerializer(serializers.Serializer):
         return "removed_at" in document.__dict__ and document.removed_at is not None
 
     def get_download_url(self, document) -> str:
-        view = self.context["view"]
         url = reverse(
             "api:evidence-document-download",
             kwargs={
-                "assessment_pk": view.kwargs["assessment_pk"],
-                "indicator": view.kwargs["indicator"],
+                "assessment_pk": document.answer.assessment_id,
+                "indicator": document.answer.indicator.code,
                 "pk": document.pk,
             },
         )

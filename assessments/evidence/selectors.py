@@ -110,3 +110,13 @@ def document_history(assessment: Assessment, indicator) -> list[dict]:
             {"record": record, "changes": [{"field": _("Evidence document"), "url": url, **change}]}
         )
     return entries
+
+
+def answers_with_documents(answers, assessment: Assessment) -> None:
+    """Set `document_list` on each of the assessment's `answers`: the documents attached to
+    it now. One query."""
+    by_answer: dict[int, list[EvidenceDocument]] = defaultdict(list)
+    for document in attached([assessment.pk]):
+        by_answer[document.answer_id].append(document)
+    for answer in answers:
+        answer.document_list = by_answer.get(answer.pk, [])

@@ -131,6 +131,7 @@ def test_each_role_lists_and_downloads_what_design_7_allows(
         assert got["Content-Type"] == "application/pdf"
         assert got["Content-Disposition"] == 'attachment; filename="decree.pdf"'
         assert got["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in got["Content-Security-Policy"]
 
 
 def test_a_round_trip_through_the_storage_folder(world, clients, evidence_root):
@@ -198,3 +199,19 @@ def test_the_list_costs_the_same_few_queries_for_many_documents(
     with django_assert_num_queries(3):
         body = client.get(base).json()
     assert body["count"] == 12
+
+
+def test_each_answer_of_an_assessment_lists_its_documents(world, users, clients, evidence_root):
+    document = attached(world, users, "draft")
+    body = clients["focal_phl"].get(f"/api/v1/assessments/{world['draft'].pk}/").json()
+    answers = {a["indicator"]: a for a in body["answers"]}
+    (listed,) = answers["H-INS-01"]["documents"]
+    assert (listed["id"], listed["name"], listed["type"], listed["uploaded_by"]) == (
+        document.pk,
+        "decree.pdf",
+        "PDF",
+        "focal-phl",
+    )
+    assert listed["download_url"].endswith(
+        API.format(pk=world["draft"].pk, code="H-INS-01") + f"{document.pk}/download/"
+    )
