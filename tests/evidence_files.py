@@ -12,6 +12,10 @@ import pytest
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
 CSV_TEXT = b"country,cycle,value\nPHL,2026,1\n"
+# The head of a Word 97-2003 file: a compound-file header, then Word's own signature.
+LEGACY_DOC = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"\xec\xa5\xc1\x00" + b"\x00" * 512
+)
 
 
 def png(width: int = 1, height: int = 1) -> bytes:

@@ -174,6 +174,8 @@ def _check_zip(name: str, stream: BinaryIO, size: int) -> None:
         raise DocumentRefused(name, _("it is not a readable Office or OpenDocument file")) from None
     finally:
         stream.seek(0)
+    if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
+        raise DocumentRefused(name, _("it contains macros; save it without them"))
     expanded = sum(m.file_size for m in members)
     limit = settings.EVIDENCE_ZIP_MAX_EXPANDED
     if len(members) > most or expanded > limit:

@@ -13,6 +13,7 @@ from tests.evidence_files import (
     CSV_TEXT,
     EXE,
     JPEG,
+    LEGACY_DOC,
     PDF,
     docx,
     evidence_root,
@@ -59,6 +60,7 @@ def test_each_accepted_type_is_read_from_the_content(assessment, users, evidence
         ("e.csv", CSV_TEXT),
         ("scan.docx", png()),  # a PNG renamed .docx is stored as a PNG
         ("notes", PDF),  # no extension at all
+        ("old.doc", LEGACY_DOC),
     )
     assert [d.content_type for d in documents] == [
         "application/pdf",
@@ -68,8 +70,9 @@ def test_each_accepted_type_is_read_from_the_content(assessment, users, evidence
         "text/csv",
         "image/png",
         "application/pdf",
+        "application/msword",
     ]
-    assert len(stored_files(evidence_root)) == 7
+    assert len(stored_files(evidence_root)) == 8
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,12 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(assessment, users, evidence
     details = refused(assessment, users, ("report.docx", bomb))
     assert "unpacks to 600.0\xa0MB" in details["report.docx"]
     assert "zip bomb" in details["report.docx"]
+    assert_nothing_stored(evidence_root)
+
+
+def test_an_office_file_with_macros_is_refused(assessment, users, evidence_root):
+    details = refused(assessment, users, ("macro.docx", docx([("word/vbaProject.bin", b"x")])))
+    assert "macros" in details["macro.docx"]
     assert_nothing_stored(evidence_root)
 
 
