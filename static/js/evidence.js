@@ -56,8 +56,18 @@
     if (none) { none.hidden = !shown; }
   }
 
-  function upload(box, file) {
-    var list = box.querySelector("[data-evidence-list]");
+  // Files go one request each, one after the other: every file shows its own progress bar
+  // at once, and the server takes one at a time.
+  var queue = Promise.resolve();
+
+  function enqueue(box, file) {
+    var row = pending(box, file);
+    queue = queue.then(function () {
+      return new Promise(function (done) { send(box, file, row, done); });
+    });
+  }
+
+  function pending(box, file) {
     var li = document.createElement("li");
     li.className = "uploading";
     var name = document.createElement("span");
@@ -67,34 +77,40 @@
     progress.value = 0;
     progress.setAttribute("aria-label", file.name);
     li.append(name, " ", progress);
-    list.append(li);
+    box.querySelector("[data-evidence-list]").append(li);
     noneShown(box, false);
+    return { li: li, progress: progress };
+  }
 
+  function failed(box, row, why) {
+    row.progress.remove();
+    row.li.className = "evidence-error";
+    row.li.setAttribute("role", "alert");
+    row.li.append(box.getAttribute("data-failed") + (why ? ": " + why : ""));
+  }
+
+  function send(box, file, row, done) {
     var xhr = new XMLHttpRequest();
+    xhr.addEventListener("loadend", done);
     xhr.open("POST", box.getAttribute("data-upload-url"));
     xhr.setRequestHeader("X-CSRFToken", csrfToken());
     xhr.setRequestHeader("Accept", "application/json");
     xhr.upload.addEventListener("progress", function (event) {
-      if (event.lengthComputable) { progress.value = Math.round((100 * event.loaded) / event.total); }
+      if (event.lengthComputable) {
+        row.progress.value = Math.round((100 * event.loaded) / event.total);
+      }
     });
     xhr.addEventListener("load", function () {
-      if (xhr.status === 201) {
-        var docs = JSON.parse(xhr.responseText).documents;
-        docs.forEach(function (doc) { li.before(listed(box, doc)); });
-        li.remove();
+      if (xhr.status !== 201) {
+        failed(box, row, errorText(xhr));
         return;
       }
-      progress.remove();
-      li.className = "evidence-error";
-      li.setAttribute("role", "alert");
-      li.append(box.getAttribute("data-failed") + ": " + errorText(xhr));
+      JSON.parse(xhr.responseText).documents.forEach(function (doc) {
+        row.li.before(listed(box, doc));
+      });
+      row.li.remove();
     });
-    xhr.addEventListener("error", function () {
-      progress.remove();
-      li.className = "evidence-error";
-      li.setAttribute("role", "alert");
-      li.append(box.getAttribute("data-failed"));
-    });
+    xhr.addEventListener("error", function () { failed(box, row, ""); });
     var data = new FormData();
     data.append("files", file, file.name);
     xhr.send(data);
@@ -136,7 +152,7 @@
     input.addEventListener("input", function (event) { event.stopPropagation(); });
     input.addEventListener("change", function (event) {
       event.stopPropagation();
-      Array.prototype.forEach.call(input.files, function (file) { upload(box, file); });
+      Array.prototype.forEach.call(input.files, function (file) { enqueue(box, file); });
       input.value = "";
     });
     drop.addEventListener("dragover", function (event) {
@@ -147,7 +163,7 @@
     drop.addEventListener("drop", function (event) {
       event.preventDefault();
       drop.classList.remove("dragging");
-      Array.prototype.forEach.call(event.dataTransfer.files, function (file) { upload(box, file); });
+      Array.prototype.forEach.call(event.dataTransfer.files, function (file) { enqueue(box, file); });
     });
   }
 
