@@ -10,6 +10,7 @@ from actors.api import ActorViewSet
 from assessments.api.assessments import AssessmentViewSet
 from assessments.api.crosswalk import CrosswalkViewSet
 from assessments.api.indicators import IndicatorViewSet
+from assessments.api.published import PublishedViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
 from assessments.evidence.api import PREFIX as EVIDENCE_PREFIX
@@ -57,6 +58,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("sdmx", SDMXViewSet, basename="sdmx")
 router.register(EVIDENCE_PREFIX, DocumentViewSet, basename="evidence-document")
+router.register("published", PublishedViewSet, basename="published")
 
 
 def csv_routes(router) -> list:
