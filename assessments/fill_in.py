@@ -75,6 +75,10 @@ def choose(sheet: AnswerSheet, groups: list[Group], params) -> View:
     show = params.get("show") if params.get("show") in SHOW else ALL
     codes = [g.code for g in groups]
     section = params.get("section")
+    talk = params.get("discussion")
+    if section not in codes and section != ALL and talk:
+        # Back from a comment: the section holding the answer discussed.
+        section = next((g.code for g in groups if any(b.code == talk for b in g.all_blocks)), None)
     if section not in codes and section != ALL:
         # A returned assessment opens where the reviewer's flags are.
         first = FLAGGED if show == ALL and any(b.flagged for b in sheet.blocks.values()) else show

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -500,3 +501,72 @@ class PublicationLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The publication log is append-only."))
+
+
+# --- Discussion (DESIGN §7): a thread on each answer of a non-draft assessment --------------
+
+
+class Comment(models.Model):
+    """A comment in the thread of one answer (assessment × indicator), by its focal point
+    or a reviewer. Never deleted; its author may edit it for a quarter of an hour after
+    which it is fixed; every edit is kept in its history."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="comments")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whose side wrote it: the other side is mailed and counts it unread.
+    by_reviewer = models.BooleanField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "indicator", "id"]
+        indexes = [models.Index(fields=["assessment", "indicator", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.indicator_id} #{self.pk}"
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Comments are never deleted."))
+
+
+class CommentRead(models.Model):
+    """How far one user has read one answer's thread: the last comment id seen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    last_read = models.PositiveBigIntegerField(default=0)
+    # The language the user last read in: the one its discussion mails are written in.
+    language = models.CharField(max_length=10, blank=True)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "assessment", "indicator"], name="one_read_marker_per_thread"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.assessment_id}/{self.indicator_id} ≤ {self.last_read}"
+
+
+class DiscussionMail(models.Model):
+    """A mail sent to one user about new comments on one assessment: the batching's
+    record (at most one per assessment and recipient in each batch window)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    comments = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} → {self.recipient_id} ({self.comments})"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import views
+from assessments import discussion_views, views
 from assessments.choices import Action
 from assessments.evidence import views as evidence
 
@@ -20,6 +20,13 @@ urlpatterns = [
     path("<int:pk>/history/<str:code>/", views.history, name="history"),
     path("<int:pk>/documents/", evidence.documents, name="documents"),
     path("<int:pk>/documents/<int:document>/", evidence.download, name="document"),
+    path("<int:pk>/answers/<str:code>/comments/", discussion_views.post, name="comment"),
+    path(
+        "<int:pk>/answers/<str:code>/comments/<int:comment>/edit/",
+        discussion_views.edit,
+        name="comment_edit",
+    ),
+    path("<int:pk>/answers/<str:code>/comments/read/", discussion_views.read, name="comments_read"),
     *(
         path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
         for action in Action.values

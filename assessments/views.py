@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.roles import principal_of
-from assessments import rules, scoring
+from assessments import discussion, discussion_views, rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
@@ -134,6 +134,7 @@ def start(request, new_form=None, status=200):
     context = {"principal": principal, "assessments": [], "consolidated": []}
     if principal.is_focal_point:
         assessments = _listed(visible_assessments(request.user).order_by("-cycle", "id"))
+        discussion.with_unread(assessments, request.user)
         for assessment in assessments:
             assessment.score_ready = _score_ready(getattr(assessment, "score", None))
         by_cycle: dict[int, list] = defaultdict(list)
@@ -226,6 +227,7 @@ def queue(request):
     else:
         filtered = filtered.none()
     assessments = _listed(filtered.order_by("country__name", "-cycle", "actor__code"))
+    discussion.with_unread(assessments, request.user)
     pairs = {(a.country_id, a.cycle) for a in assessments}
     consolidated = {}
     if pairs:
@@ -447,6 +449,7 @@ def _render_detail(
             block.return_comment = return_form.comments.get(code, "")
             block.return_error = return_form.comment_errors.get(code, "")
     with_documents(sheet)
+    discussion_views.attach(request, assessment, sheet)
     page = None
     if sheet.can_edit:
         # One section of the form at a time (assessments.fill_in), asked for in the query

@@ -166,6 +166,9 @@ CELERY_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10,
 # A stale score is re-queued once it has been stale this long with no recompute waiting
 # in the queues (assessments.catchup; beat checks every minute).
 SCORES_REQUEUE_AFTER = env_int("SCORES_REQUEUE_AFTER", 60, minimum=0)
+# Seconds between a comment and the mail to the other side; also the least between two
+# discussion mails to one recipient about one assessment (assessments.discussion).
+DISCUSSION_MAIL_DELAY = env_int("DISCUSSION_MAIL_DELAY", 600, minimum=0)
 CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
 # Without Redis, tasks run in process; services queue them on commit either way.
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from actors.models import Actor
 from actors.roles import principal_of
+from assessments.api.discussion import DiscussionMixin
 from assessments.api.score_serializers import AssessmentScoreSerializer
 from assessments.api.serializers import (
     AnswersInputSerializer,
@@ -64,7 +65,9 @@ ONE_OBJECT = {"filter_backends": [], "pagination_class": None, "renderer_classes
         responses={201: AssessmentDetailSerializer},
     ),
 )
-class AssessmentViewSet(mixins.RetrieveModelMixin, mixins.CreateModelMixin, ReadOnlyViewSet):
+class AssessmentViewSet(
+    DiscussionMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ReadOnlyViewSet
+):
     """Scoped by role (DESIGN §7): a focal point sees its own actor's assessments, a reviewer
     every one that is not a draft; partners are answered 404."""
 

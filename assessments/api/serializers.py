@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from assessments.choices import Action, State
+from assessments.discussion import unread_counts
 from assessments.evidence.api import DocumentSerializer
 from assessments.models import (
     MAX_CYCLE,
@@ -72,6 +73,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     allowed_transitions = serializers.SerializerMethodField(
         help_text="The transitions the caller may make now."
     )
+    unread_comments = serializers.SerializerMethodField(
+        help_text="Comments on its answers by others that the caller has not read."
+    )
 
     class Meta:
         model = Assessment
@@ -85,6 +89,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "state",
             "version",
             "allowed_transitions",
+            "unread_comments",
             "return_reason",
             "created_at",
             "updated_at",
@@ -105,6 +110,16 @@ class AssessmentSerializer(serializers.ModelSerializer):
     )
     def get_allowed_transitions(self, assessment) -> list[str]:
         return allowed_transitions(self.context["request"].user, assessment)
+
+    def get_unread_comments(self, assessment) -> int:
+        # Counted once for the whole page of a list (or the one assessment): one query.
+        counts = self.context.setdefault("unread_comments", {})
+        if assessment.pk not in counts:
+            listed = getattr(self.parent, "instance", None)
+            ids = [a.pk for a in listed] if listed is not None else [assessment.pk]
+            found = unread_counts(self.context["request"].user, ids)
+            counts.update({pk: found.get(pk, 0) for pk in ids})
+        return counts.get(assessment.pk, 0)
 
 
 class AssessmentDetailSerializer(AssessmentSerializer):

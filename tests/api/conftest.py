@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments import recompute
+from assessments.discussion import post_comment
 from assessments.generation import replace_generation
 from assessments.services import (
     AnswerInput,
@@ -99,8 +100,9 @@ def validated(actor, cycle, *, focal, reviewer, answers, perspective="both"):
 
 @pytest.fixture
 def world(catalogue, users, assessment):
-    """PHL 2026: the DMW's draft (`assessment`) and the DOH's submitted one; PHL 2025: the
-    DOH's validated one (so a consolidated score); MDA 2026: the BMA's draft."""
+    """PHL 2026: the DMW's draft (`assessment`) and the DOH's submitted one, with a
+    reviewer's comment on H-INS-01; PHL 2025: the DOH's validated one (so a consolidated
+    score); MDA 2026: the BMA's draft."""
     actors = catalogue["actors"]
     submitted = create_assessment(actor=actors["PHL-DOH"], cycle=2026, by=users["focal_phl_health"])
     save_answers(
@@ -119,11 +121,13 @@ def world(catalogue, users, assessment):
         answers=VALIDATED_ANSWERS,
     )
     mda = create_assessment(actor=actors["MDA-BMA"], cycle=2026, by=users["focal_mda"])
+    comment = post_comment(submitted, by=users["reviewer"], indicator="H-INS-01", body="Which?")
     return {
         "draft": assessment,
         "submitted": submitted,
         "validated": done,
         "mda_draft": mda,
+        "comment": comment,
     }
 
 

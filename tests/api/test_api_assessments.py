@@ -56,6 +56,7 @@ def test_a_focal_point_starts_its_actors_assessment(focal, catalogue):
         "state": "draft",
         "version": 1,
         "allowed_transitions": ["submit"],
+        "unread_comments": 0,
         "return_reason": "",
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],

@@ -141,6 +141,37 @@ MATRIX = [
     ("get", "scores.csv", None, CATALOGUE),
     ("get", "published.csv", None, PUBLISHED),
     ("get", "assessments.csv", None, expect(401, 404, 200, 200, 200)),
+    # The discussion on an answer: the assessment's focal point and reviewers, not drafts.
+    (
+        "get",
+        "assessments/{submitted}/answers/H-INS-01/comments/",
+        None,
+        expect(401, 404, 404, 404, 200),
+    ),
+    (
+        "get",
+        "assessments/{draft}/answers/H-INS-01/comments/",
+        None,
+        expect(401, 404, 409, 404, 404),
+    ),
+    (
+        "post",
+        "assessments/{submitted}/answers/H-INS-01/comments/",
+        {"body": "Which decree?"},
+        expect(401, 404, 404, 404, 201),
+    ),
+    (
+        "post",
+        "assessments/{draft}/answers/H-INS-01/comments/",
+        {"body": "Which decree?"},
+        expect(401, 404, 409, 404, 404),
+    ),
+    (
+        "patch",
+        "assessments/{submitted}/answers/H-INS-01/comments/{comment}/",
+        {"body": "Which decree, exactly?"},
+        expect(401, 404, 404, 404, 200),
+    ),
     ("get", "no-such-thing/", None, expect(401, 404, 404, 404, 404)),
     ("get", "assessments/not-a-number/", None, expect(401, 404, 404, 404, 404)),
 ]
@@ -160,7 +191,7 @@ WRITE_CASES = [
 
 def fill(template, world):
     values = {name: obj.pk for name, obj in world.items()}
-    values |= {f"{name}_version": obj.version for name, obj in world.items()}
+    values |= {f"{name}_version": getattr(obj, "version", None) for name, obj in world.items()}
     if isinstance(template, str):
         filled = template.format(**values)
         return int(filled) if template.endswith("_version}") else filled
@@ -212,7 +243,8 @@ def test_every_route_of_the_router_is_in_the_matrix():
     names = {pattern.name for pattern in api_urls.urlpatterns}
     covered = {
         resolve(
-            API + path.split("?")[0].format(draft=1, submitted=1, validated=1, mda_draft=1)
+            API
+            + path.split("?")[0].format(draft=1, submitted=1, validated=1, mda_draft=1, comment=1)
         ).url_name
         for _, path, _, _ in MATRIX
     }

@@ -128,9 +128,9 @@ LISTS = [
     ("indicators/", "partner", ROWS, 3),  # the current version, count, page
     ("indicators/?crosswalk=GCM-4", "partner", ROWS, 4),  # + the tagged ids
     ("grid/?country=PHL", "partner", 35, 2),  # the country exists, the grid
-    ("assessments/", "focal_phl", ROWS, 2),
-    ("assessments/?country=PHL&state=draft", "focal_phl", ROWS, 3),
-    ("assessments/", "reviewer", ROWS, 2),
+    ("assessments/", "focal_phl", ROWS, 3),  # count, page, the page's unread comments
+    ("assessments/?country=PHL&state=draft", "focal_phl", ROWS, 4),
+    ("assessments/", "reviewer", ROWS, 3),
     ("scores/", "partner", ROWS, 2),  # count, page (then cached until the scores change)
     ("scores/?country=PHL", "reviewer", ROWS, 3),  # + the country exists
     ("crosswalk/", "partner", ROWS, 1),  # the scores' entries, paged in memory
@@ -175,7 +175,9 @@ def test_one_warm_score_costs_no_query(big, users, django_assert_num_queries):
 def test_one_assessment_with_its_answers_is_bounded(world, users, django_assert_max_num_queries):
     client = client_for(users["reviewer"])
     client.get(API + "levels/")
-    with django_assert_max_num_queries(3):  # the assessment, its answers, their documents
+    with django_assert_max_num_queries(
+        4
+    ):  # the assessment, its answers, unread comments, documents
         assert client.get(f"{API}assessments/{world['validated'].pk}/").status_code == 200
 
 

@@ -185,6 +185,9 @@ def read_paths(world) -> dict[str, str]:
         "/api/v1/assessments/{id}/": f"assessments/{world['validated'].pk}/",
         "/api/v1/assessments/{id}/scores/": f"assessments/{world['validated'].pk}/scores/",
         "/api/v1/scores/{country}/{cycle}/": "scores/PHL/2025/",
+        "/api/v1/assessments/{id}/answers/{indicator}/comments/": (
+            f"assessments/{world['submitted'].pk}/answers/H-INS-01/comments/"
+        ),
     }
     documents = f"assessments/{world['validated'].pk}/answers/H-INS-01/documents/"
     document = document_on(world["validated"])

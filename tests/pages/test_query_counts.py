@@ -25,10 +25,12 @@ pytestmark = pytest.mark.django_db
 # The form: session, user, membership, assessment, indicators, answers, instruments,
 # score, consolidated score, transition log, evidence documents.
 FORM_QUERIES = 11
-REVIEW_QUERIES = 13  # the form's, plus the other assessments and their answers
+# the form's, plus the other assessments and their answers, and the discussion's comments
+# and read markers, and the evidence documents
+REVIEW_QUERIES = 15
 SAVE_QUERIES = 22  # the form's reads, then save_answers' lock, bulk writes and history
-START_QUERIES = 6
-QUEUE_QUERIES = 8
+START_QUERIES = 7  # with the unread comments of every assessment listed, in one query
+QUEUE_QUERIES = 9
 
 TYPES = list(AnswerType.values)
 LINKS = list(Link.values)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_profile_publications'),
+        ('assessments', '0004_discussion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,260 @@
+"""The discussion on each answer (DESIGN §7), through its service functions: who writes,
+what is refused (with nothing stored), the 15-minute edit window, the edit history, unread
+counts, how a comment is shown, and the batched mails (tasks in process, locmem mail)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from assessments import discussion
+from assessments.discussion import (
+    CommentFixed,
+    CommentForbidden,
+    CommentInvalid,
+    DiscussionClosed,
+    ThreadNotFound,
+)
+from assessments.models import Comment, DiscussionMail
+from coherence.errors import Forbidden, Invalid, NotFound, WrongState
+from tests.pages.conftest import bring_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def submitted(assessment, users):
+    return bring_to(assessment, "submitted", users)
+
+
+def post(assessment, user, code="H-INS-01", body="Which decree?"):
+    return discussion.post_comment(assessment, by=user, indicator=code, body=body)
+
+
+def test_focal_point_and_reviewer_talk_on_one_answer(submitted, users):
+    post(submitted, users["reviewer"], body="Which decree set the committee up?")
+    post(submitted, users["focal_phl"], body="Executive Order 2024-12.")
+    thread = list(discussion.comments_of(submitted, user=users["reviewer"], indicator="H-INS-01"))
+    assert [(c.author.username, c.by_reviewer, c.body) for c in thread] == [
+        ("cochair", True, "Which decree set the committee up?"),
+        ("focal-phl", False, "Executive Order 2024-12."),
+    ]
+    # Another answer's thread is its own.
+    assert (
+        list(discussion.comments_of(submitted, user=users["reviewer"], indicator="H-LAB-01")) == []
+    )
+
+
+def test_a_draft_has_no_discussion(assessment, users):
+    with pytest.raises(DiscussionClosed) as refused:
+        post(assessment, users["focal_phl"])
+    assert isinstance(refused.value, WrongState)
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("state", ["returned", "validated"])
+def test_every_state_but_draft_is_open(assessment, users, state):
+    assessment = bring_to(assessment, state, users)
+    post(assessment, users["focal_phl"])
+    post(assessment, users["reviewer"])
+    assert Comment.objects.filter(assessment=assessment).count() == 2
+
+
+def test_other_actors_and_partners_do_not_write(submitted, users):
+    for name in ("focal_phl_health", "focal_mda", "partner"):
+        with pytest.raises(CommentForbidden) as refused:
+            post(submitted, users[name])
+        assert isinstance(refused.value, Forbidden)
+    assert Comment.objects.count() == 0
+
+
+def test_an_indicator_out_of_the_assessment_is_not_found(submitted, users):
+    with pytest.raises(ThreadNotFound) as refused:
+        post(submitted, users["reviewer"], code="X-NONE-01")
+    assert isinstance(refused.value, NotFound)
+
+
+@pytest.mark.parametrize("body", ["", "   \n  ", None])
+def test_an_empty_comment_is_refused(submitted, users, body):
+    with pytest.raises(CommentInvalid) as refused:
+        post(submitted, users["reviewer"], body=body)
+    assert isinstance(refused.value, Invalid)
+    assert "empty" in refused.value.message
+    assert Comment.objects.count() == 0
+
+
+def test_a_one_megabyte_comment_is_refused_with_its_length(submitted, users):
+    with pytest.raises(CommentInvalid) as refused:
+        post(submitted, users["reviewer"], body="x" * 1_048_576)
+    assert refused.value.message == (
+        "A comment has at most 5,000 characters; this one has 1,048,576. Nothing was saved."
+    )
+    assert Comment.objects.count() == 0
+    post(submitted, users["reviewer"], body="y" * 5000)  # the limit itself is fine
+    assert Comment.objects.get().body == "y" * 5000
+
+
+def test_the_author_edits_within_15_minutes_then_it_is_fixed(submitted, users):
+    comment = post(submitted, users["reviewer"], body="Whch decree?")
+    discussion.edit_comment(submitted, by=users["reviewer"], comment_id=comment.pk, body="Which?")
+    comment.refresh_from_db()
+    assert comment.body == "Which?" and comment.edited_at is not None
+    # 14 minutes 59 seconds after posting: still open.
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=14, seconds=59)
+    )
+    discussion.edit_comment(
+        submitted, by=users["reviewer"], comment_id=comment.pk, body="Which one?"
+    )
+    # Past 15 minutes: fixed, and nothing changes.
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=15, seconds=1)
+    )
+    with pytest.raises(CommentFixed) as refused:
+        discussion.edit_comment(submitted, by=users["reviewer"], comment_id=comment.pk, body="No")
+    assert isinstance(refused.value, WrongState)
+    comment.refresh_from_db()
+    assert comment.body == "Which one?"
+
+
+def test_only_the_author_edits(submitted, users):
+    comment = post(submitted, users["reviewer"])
+    for name in ("reviewer_phl", "focal_phl"):
+        with pytest.raises(CommentForbidden):
+            discussion.edit_comment(submitted, by=users[name], comment_id=comment.pk, body="Mine")
+    assert Comment.objects.get().body == "Which decree?"
+
+
+def test_every_edit_is_kept_in_the_history(submitted, users):
+    comment = post(submitted, users["focal_phl"], body="first")
+    for text in ("second", "third"):
+        discussion.edit_comment(submitted, by=users["focal_phl"], comment_id=comment.pk, body=text)
+    bodies = list(comment.history.order_by("history_date").values_list("body", flat=True))
+    assert bodies == ["first", "second", "third"]
+
+
+def test_comments_are_never_deleted(submitted, users):
+    comment = post(submitted, users["reviewer"])
+    with pytest.raises(Exception, match="never deleted"):
+        comment.delete()
+    assert Comment.objects.count() == 1
+
+
+def test_unread_counts_go_when_read_and_come_with_the_other_side(submitted, users):
+    focal, reviewer = users["focal_phl"], users["reviewer"]
+    post(submitted, reviewer, code="H-INS-01")
+    post(submitted, reviewer, code="H-INS-01")
+    post(submitted, reviewer, code="H-LAB-01")
+    assert discussion.unread_counts(focal, [submitted.pk]) == {submitted.pk: 3}
+    assert discussion.unread_counts(reviewer, [submitted.pk]) == {}  # one's own are read
+    threads = discussion.threads(submitted, user=focal)
+    by_code = {c.indicator.code: t.unread for t in threads.values() for c in t.comments[:1]}
+    assert by_code == {"H-INS-01": 2, "H-LAB-01": 1}
+    discussion.mark_read(submitted, by=focal, indicator="H-INS-01")
+    assert discussion.unread_counts(focal, [submitted.pk]) == {submitted.pk: 1}
+    # Answering a thread reads it.
+    post(submitted, focal, code="H-LAB-01", body="Done.")
+    assert discussion.unread_counts(focal, [submitted.pk]) == {}
+    assert discussion.unread_counts(reviewer, [submitted.pk]) == {submitted.pk: 1}
+    # A second reviewer has read nothing yet: every comment but its own is new to it.
+    assert discussion.unread_counts(users["reviewer_phl"], [submitted.pk]) == {submitted.pk: 4}
+
+
+# --- How a comment is shown -----------------------------------------------------------------
+
+
+def test_a_script_stays_text():
+    html = discussion.render_body('<script>alert("x")</script> & <b>bold</b>')
+    assert "<script" not in html and "<b>" not in html
+    assert html == (
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+    )
+
+
+def test_http_links_are_links_that_leave_without_context():
+    html = discussion.render_body("See https://example.org/decree?a=1&b=2. And http://x.ph")
+    assert html == (
+        'See <a href="https://example.org/decree?a=1&amp;b=2" rel="nofollow noopener noreferrer">'
+        "https://example.org/decree?a=1&amp;b=2</a>. And "
+        '<a href="http://x.ph" rel="nofollow noopener noreferrer">http://x.ph</a>'
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(document.cookie)//https://x",
+        "data:text/html,<script>alert(1)</script>",
+        "mailto:someone@example.org",
+        'https://example.org/"onmouseover="alert(1)',
+    ],
+)
+def test_no_other_scheme_becomes_a_link_nor_breaks_out(text):
+    html = str(discussion.render_body(text))
+    assert 'href="javascript' not in html.lower()
+    assert 'href="data' not in html and 'href="mailto' not in html
+    assert '"onmouseover' not in html and "<script" not in html
+
+
+def test_line_breaks_are_kept():
+    assert discussion.render_body("one\ntwo") == "one<br>two"
+
+
+# --- Mails (tasks in process: each runs as soon as its comment commits) --------------------
+
+
+def test_the_other_side_is_mailed_once_for_two_comments_in_a_row(
+    submitted, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["focal_phl"], body="First point.")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["focal_phl"], body="Second point.")
+    # Both reviewers, once each; the focal point (the writer's side) not at all.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "cochair-phl@example.org",
+        "cochair@example.org",
+    ]
+    assert DiscussionMail.objects.count() == 2
+    body = mail.outbox[0].body
+    assert "First point." in body and "H-INS-01" in body
+    assert f"/assessments/{submitted.pk}/" in body
+    assert mail.outbox[0].subject.startswith("New comments on Department of Migrant Workers")
+
+
+def test_a_reviewer_comment_mails_the_assessments_focal_point_only(
+    submitted, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["reviewer"], body="Which decree?")
+    assert [m.to for m in mail.outbox] == [["focal-phl@example.org"]]
+
+
+def test_a_mail_after_the_window_has_passed(
+    submitted, users, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["reviewer"], body="One.")
+    DiscussionMail.objects.update(sent_at=timezone.now() - timedelta(seconds=601))
+    Comment.objects.update(created_at=timezone.now() - timedelta(seconds=602))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["reviewer"], body="Two.")
+    assert len(mail.outbox) == 2
+    assert "Two." in mail.outbox[1].body and "One." not in mail.outbox[1].body
+
+
+def test_the_mail_is_in_the_language_the_recipient_reads_in(
+    submitted, users, django_capture_on_commit_callbacks
+):
+    discussion.mark_read(submitted, by=users["focal_phl"], indicator="H-INS-01", language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(submitted, users["reviewer"], body="Quel décret ?")
+    assert mail.outbox[0].subject.startswith("Nouveaux commentaires")
