@@ -126,6 +126,12 @@ def allowed_transitions(user, assessment: Assessment) -> list[str]:
     ]
 
 
+def check_transition(user, assessment: Assessment, action: str, *, reason: str = "") -> None:
+    """Refuse, as the transition itself would, an action this user may not take now; a
+    page asks it before showing a confirmation step, so it never confirms a refusal."""
+    _check_transition(principal_of(user), action, assessment, reason)
+
+
 def _check_transition(principal, action, assessment, reason) -> Rule:
     rule = TRANSITIONS[action]
     if assessment.state not in rule.sources:

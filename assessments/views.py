@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from actors.models import Actor
 from actors.roles import principal_of
-from assessments import discussion, discussion_views, rules, scoring
+from assessments import discussion, discussion_views, review, rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
@@ -43,6 +43,7 @@ from assessments.services import (
     TRANSITION_FUNCTIONS,
     allowed_transitions,
     answers_snapshot,
+    check_transition,
     create_assessment,
     editable_indicators,
     save_answers,
@@ -199,8 +200,9 @@ def new(request):
 
 @login_required
 def queue(request):
-    """Assessments beyond draft, by country and cycle, filtered by country, cycle and
-    state (submitted ones by default)."""
+    """Assessments beyond draft in one table — country, actor, cycle, state, submitted
+    date, days waiting — filtered by country, cycle and state (submitted ones by default)
+    and sorted by a column header (oldest submission first by default)."""
     principal = principal_of(request.user)
     if principal.role not in QUEUE_ROLES:
         raise Http404("No queue for this user.")
@@ -226,37 +228,46 @@ def queue(request):
             filtered = filtered.filter(state=form.cleaned_data["state"])
     else:
         filtered = filtered.none()
-    assessments = _listed(filtered.order_by("country__name", "-cycle", "actor__code"))
+    sort, order, ordering = review.queue_order(request.GET)
+    assessments = _listed(filtered.annotate(submitted_at=review.submitted_at()).order_by(*ordering))
     discussion.with_unread(assessments, request.user)
-    pairs = {(a.country_id, a.cycle) for a in assessments}
-    consolidated = {}
-    if pairs:
-        scores = visible_scores(request.user).filter(
-            country_id__in={c for c, _y in pairs}, cycle__in={y for _c, y in pairs}
-        )
-        consolidated = {(s.country_id, s.cycle): s for s in scores}
-    groups = []
     for assessment in assessments:
         assessment.score_ready = _score_ready(getattr(assessment, "score", None))
-        key = (assessment.country_id, assessment.cycle)
-        if not groups or groups[-1]["key"] != key:
-            score = consolidated.get(key)
-            groups.append(
-                {
-                    "key": key,
-                    "country": assessment.country,
-                    "cycle": assessment.cycle,
-                    "consolidated": score,
-                    "consolidated_ready": _score_ready(score),
-                    "assessments": [],
-                }
-            )
-        groups[-1]["assessments"].append(assessment)
+        assessment.days_waiting = review.days_waiting(assessment)
     return render(
         request,
         "assessments/queue.html",
-        {"principal": principal, "form": form, "groups": groups, "count": len(assessments)},
+        {
+            "principal": principal,
+            "form": form,
+            "assessments": assessments,
+            "count": len(assessments),
+            "columns": _queue_headers(request, sort, order),
+            "sort": sort,
+            "order": order,
+        },
     )
+
+
+def _queue_headers(request, sort: str, order: str) -> list[dict]:
+    """Each column's header: its link sorts by it (ascending first, then the other way
+    round), keeping the filters; the sorted one carries aria-sort."""
+    headers = []
+    for column in review.queue_columns():
+        chosen = column.key == sort
+        params = request.GET.copy()
+        params["sort"] = column.key
+        params["order"] = "desc" if chosen and order == "asc" else "asc"
+        headers.append(
+            {
+                "key": column.key,
+                "label": column.label,
+                "url": "?" + params.urlencode(),
+                "aria_sort": ("ascending" if order == "asc" else "descending") if chosen else "",
+                "numeric": column.numeric,
+            }
+        )
+    return headers
 
 
 # --- The framework ----------------------------------------------------------------------
@@ -391,6 +402,7 @@ def _comparison(request, assessment: Assessment, sheet: AnswerSheet) -> list[dic
     frame["s"] = scoring.normalise(frame["answer_type"], frame["raw"].astype(float)).to_numpy()
     valued = frame.dropna(subset=["s"]).groupby("indicator")["s"]
     spreads = ((valued.max() - valued.min()) * 100).where(valued.count() >= 2)
+    departures = review.departures(frame, assessment.pk)
     frame["shown"] = [
         format_value(t, None if pd.isna(r) else r, bool(n))
         for t, r, n in zip(frame["answer_type"], frame["raw"], frame["na"], strict=True)
@@ -415,6 +427,7 @@ def _comparison(request, assessment: Assessment, sheet: AnswerSheet) -> list[dic
                     )
                 ],
                 "spread": None if spread is None or pd.isna(spread) else float(spread),
+                "departure": departures.get(pk),
             }
         )
     rows.sort(key=lambda r: (r["spread"] is None, -(r["spread"] or 0), r["indicator"].code))
@@ -459,6 +472,9 @@ def _render_detail(
         groups = page.groups
     else:
         groups = sheet.groups()
+    comparison = _comparison(request, assessment, sheet) if principal.is_reviewer else None
+    score_lists = _score_lists(score, sheet) if _score_ready(score) else None
+    transitions = list(assessment.transitions.select_related("by"))
     context = {
         "page": page,
         "error_blocks": [b for b in sheet.ordered_blocks() if b.error],
@@ -471,17 +487,29 @@ def _render_detail(
         "allowed": allowed,
         "score": score,
         "score_ready": _score_ready(score),
-        "score_lists": _score_lists(score, sheet) if _score_ready(score) else None,
+        "score_lists": score_lists,
         "consolidated": consolidated,
         "consolidated_ready": _score_ready(consolidated),
-        "transitions": list(assessment.transitions.select_related("by")),
+        "transitions": transitions,
         "returned": [b for b in sheet.ordered_blocks() if b.flagged],
         "conflicts": [b for b in sheet.ordered_blocks() if b.conflict],
-        "comparison": _comparison(request, assessment, sheet) if principal.is_reviewer else None,
+        "comparison": comparison,
         "return_form": return_form or (ReturnForm() if Action.RETURN in allowed else None),
         "reopen_form": reopen_form
         or (ReasonForm(prefix="reopen") if Action.REOPEN in allowed else None),
         "upload_form": upload_form or (UploadForm() if sheet.can_edit else None),
+        "review": None
+        if sheet.can_edit or principal.role not in QUEUE_ROLES
+        else review.review_context(
+            request,
+            assessment=assessment,
+            sheet=sheet,
+            groups=groups,
+            score_lists=score_lists,
+            comparison=comparison,
+            allowed=allowed,
+            transitions=transitions,
+        ),
     }
     return render(request, "assessments/detail.html", context, status=status)
 
@@ -580,6 +608,8 @@ def transition(request, pk: int, action: str):
             messages.error(request, _("Not reopened: a reason is required."))
             return _render_detail(request, assessment, status=REFUSED, reopen_form=form)
         reason = form.cleaned_data["reason"]
+    if action in review.CONFIRMED and request.POST.get("confirm") != "yes":
+        return _confirm(request, assessment, action, reason)
     try:
         TRANSITION_FUNCTIONS[action](assessment, request.user, reason=reason, indicators=indicators)
     except WorkflowError as refusal:
@@ -592,6 +622,27 @@ def transition(request, pk: int, action: str):
     }
     messages.success(request, done[action])
     return redirect("assessments:detail", assessment.pk)
+
+
+def _confirm(request, assessment: Assessment, action: str, reason: str):
+    """Validating or reopening without the reviewer's confirmation changes nothing: the
+    page says what the action will do and asks again (what a browser without JavaScript
+    shows instead of the dialog). An action the user may not take now is refused as such."""
+    try:
+        check_transition(request.user, assessment, action, reason=reason)
+    except WorkflowError as refusal:
+        return _refused(request, refusal, assessment)
+    (confirmation,) = review.confirmations(assessment, [action])
+    return render(
+        request,
+        "assessments/confirm.html",
+        {
+            "principal": principal_of(request.user),
+            "assessment": assessment,
+            "c": confirmation,
+            "reason": reason,
+        },
+    )
 
 
 # --- Offline: the XLSX template and its upload ---------------------------------------------

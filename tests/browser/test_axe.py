@@ -265,10 +265,13 @@ def reviewer_steps(ids: dict) -> list[Step]:
         page.goto(f"/assessments/{ids['submitted']}/")
         submit(page, page.get_by_role("button", name="Return for correction"))
 
-    def validated(page):
-        page.once("dialog", lambda dialog: dialog.accept())
+    def validate_asked(page):
         page.goto(f"/assessments/{ids['health']}/")
-        submit(page, page.get_by_role("button", name="Validate"))
+        page.get_by_role("button", name="Validate…").click()
+        page.get_by_role("dialog", name="Validate this assessment?").wait_for()
+
+    def validated(page):
+        submit(page, page.get_by_role("button", name="Yes, validate"))
 
     a = "/assessments"
     return [
@@ -279,6 +282,8 @@ def reviewer_steps(ids: dict) -> list[Step]:
         ("return-refused", return_refused),
         ("review-returned", f"{a}/{ids['returned']}/"),
         ("review-validated", f"{a}/{ids['validated']}/"),
+        ("review-departing", f"{a}/{ids['submitted']}/?show=departing"),
+        ("validate-asked", validate_asked),
         ("validate-done", validated),
         ("history", f"{a}/{ids['submitted']}/history/H-INS-01/"),
         ("framework", f"{a}/framework/"),

@@ -193,8 +193,10 @@ def test_reviewer_returns_focal_point_corrects_reviewer_validates(page, shot, as
         page.click("text=Department of Migrant Workers")
     log = page.inner_text("table.log")
     assert "Two answers need their evidence." in log and "H-DIA-01" in log
+    page.click("#validate-assessment")  # asks first, saying what validating will do
+    assert page.is_visible("#confirm-validate")
     with page.expect_navigation():
-        page.click("#validate-assessment")
+        page.click("#confirm-validate-yes")
     assert Assessment.objects.get(pk=assessment.pk).state == "validated"
     page.reload()
     consolidated = page.inner_text("#consolidated-overall")

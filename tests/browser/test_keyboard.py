@@ -74,15 +74,18 @@ def test_a_reviewer_returns_one_answer_with_the_keyboard_alone(page, assessment,
     press_enter_and_wait(page)
     assert page.url.endswith(f"/assessments/{assessment.pk}/")
 
-    # The link at the top takes the keyboard to the return form, past the answers.
+    # The link at the top takes the keyboard to the return form, above the answers; each
+    # answer carries its flag and comment; the link after the answers leads back up.
     tab_to(page, page.get_by_role("link", name="Return for correction…"))
     page.keyboard.press("Enter")
-    flag = page.get_by_role("checkbox", name="Return H-INS-01")
+    flag = page.get_by_role("checkbox", name="Flag H-INS-01")
     tab_to(page, flag)
     page.keyboard.press("Space")
     assert flag.is_checked()
     tab_to(page, page.get_by_role("textbox", name="Comment on H-INS-01"))
     page.keyboard.type("Name the decree that set up the committee.")
+    tab_to(page, page.get_by_role("link", name="Return for correction: to the reason"))
+    page.keyboard.press("Enter")
     tab_to(page, page.get_by_role("textbox", name="Reason"))
     page.keyboard.type("One answer needs its evidence.")
     tab_to(page, page.get_by_role("button", name="Return for correction"))

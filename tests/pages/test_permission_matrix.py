@@ -35,7 +35,9 @@ def perform(client, action: str, assessment: Assessment):
     if action == "upload":
         upload = SimpleUploadedFile("answers.csv", CSV, content_type="text/csv")
         return client.post(reverse("assessments:upload", args=[pk]), {"file": upload})
-    data = {"reason": "a reason", "reopen-reason": "a reason"}
+    # Validating and reopening are confirmed (test_review_confirmation: unconfirmed, they
+    # only ask); the matrix checks who may confirm them.
+    data = {"reason": "a reason", "reopen-reason": "a reason", "confirm": "yes"}
     return client.post(reverse(f"assessments:{action}", args=[pk]), data)
 
 

@@ -168,15 +168,42 @@ def test_return_the_whole_assessment(client_of, in_state):
     assert not Answer.objects.filter(flagged=True).exists()
 
 
-def test_validate(client_of, in_state):
+def test_validate_asks_for_confirmation_first(client_of, in_state):
     assessment = in_state("submitted")
-    assert client_of("reviewer").post(url("validate", assessment)).status_code == 302
+    client = client_of("reviewer")
+    # One click on Validate (the form's POST, as a browser without JavaScript sends it)
+    # only asks, saying what validating will do; nothing changes.
+    response = client.post(url("validate", assessment))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Validate this assessment?" in html
+    assert "Validating locks the answers of Department of Migrant Workers for good" in html
+    assert "consolidated scores of Philippines for 2026" in html
+    assert 'name="confirm" value="yes"' in html
+    assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
+    assert not TransitionLog.objects.filter(action="validate").exists()
+    # Anything but "yes" is no confirmation.
+    client.post(url("validate", assessment), {"confirm": "1"})
+    assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
+    response = client.post(url("validate", assessment), {"confirm": "yes"})
+    assert response.status_code == 302
     assert Assessment.objects.get(pk=assessment.pk).state == "validated"
+    assert TransitionLog.objects.filter(action="validate").count() == 1
 
 
-def test_a_reviewer_of_the_countrys_government_cannot_validate(client_of, in_state):
+def test_the_review_page_offers_the_confirmation_dialogs(client_of, in_state):
     assessment = in_state("submitted")
-    response = client_of("reviewer_phl").post(url("validate", assessment))
+    html = client_of("reviewer").get(url("detail", assessment)).content.decode()
+    assert re.search(r'<form [^>]*data-confirm-with="confirm-validate"', html)
+    assert '<dialog class="confirm" id="confirm-validate"' in html
+    assert "Validating locks the answers" in html
+    assert 'id="confirm-reopen"' not in html  # only what may be done now
+
+
+@pytest.mark.parametrize("confirm", ["", "yes"])
+def test_a_reviewer_of_the_countrys_government_cannot_validate(client_of, in_state, confirm):
+    assessment = in_state("submitted")
+    response = client_of("reviewer_phl").post(url("validate", assessment), {"confirm": confirm})
     assert response.status_code == 200
     assert "may not validate an assessment of its own government" in response.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).state == "submitted"
@@ -191,6 +218,14 @@ def test_reopen_needs_a_reason(client_of, in_state):
     assert 'id="id_reopen-reason_error"' in response.content.decode()
     assert Assessment.objects.get(pk=assessment.pk).state == "validated"
     response = client.post(url("reopen", assessment), {"reopen-reason": "New data arrived"})
+    assert response.status_code == 200  # asked to confirm, with what reopening will do
+    html = response.content.decode()
+    assert "Reopen this assessment?" in html and "leave the consolidated scores" in html
+    assert 'name="reopen-reason" value="New data arrived"' in html
+    assert Assessment.objects.get(pk=assessment.pk).state == "validated"
+    response = client.post(
+        url("reopen", assessment), {"reopen-reason": "New data arrived", "confirm": "yes"}
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (assessment.state, assessment.return_reason) == ("returned", "New data arrived")
@@ -199,7 +234,7 @@ def test_reopen_needs_a_reason(client_of, in_state):
 def test_a_refused_transition_changes_nothing(client_of, in_state):
     assessment = in_state("validated")
     before = (assessment.state, assessment.version, answer_values(assessment))
-    response = client_of("reviewer").post(url("validate", assessment))
+    response = client_of("reviewer").post(url("validate", assessment), {"confirm": "yes"})
     assert response.status_code == 200
     assert "Cannot validate an assessment that is validated" in response.content.decode()
     assessment.refresh_from_db()
