@@ -7,7 +7,8 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN pip install --no-cache-dir --no-deps -e . \
- && DEBUG=on python manage.py collectstatic --noinput
+ && DEBUG=on python manage.py collectstatic --noinput \
+ && mkdir -p /data/evidence && chown nobody /data/evidence
 USER nobody
 EXPOSE 8000
 CMD ["gunicorn", "coherence.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]

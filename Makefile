@@ -34,6 +34,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
+	mkdir -p "$${EVIDENCE_ROOT:-evidence}"  # evidence documents (outside the static files)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
 	$(PY) manage.py runserver $(HOST)

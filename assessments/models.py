@@ -417,6 +417,37 @@ class IndicatorConsolidation(models.Model):
         return f"{self.country_id} {self.cycle} {self.indicator_id}: {self.value}"
 
 
+class EvidenceDocument(models.Model):
+    """A file attached to an answer as evidence (DESIGN §7). Its type is read from its
+    content; its bytes live in the "evidence" storage under a name of our making. Removing
+    it marks it removed and keeps the bytes: the answer's history still links to it."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(max_length=255, help_text=_("The file's name as given, sanitised."))
+    size = models.PositiveBigIntegerField(help_text=_("Bytes."))
+    content_type = models.CharField(max_length=100, help_text=_("Read from the content."))
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["answer", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["answer", "removed_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="evidence_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- Publication of a country's profile (DESIGN §7, issue #18) -----------------------------
 
 
@@ -470,6 +501,8 @@ class PublicationLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The publication log is append-only."))
+
+
 # --- Discussion (DESIGN §7): a thread on each answer of a non-draft assessment --------------
 
 

@@ -93,6 +93,8 @@ def render_profile_pdf(iso3: str, cycle: int, scope: str, language: str) -> str 
     from assessments import pdf
 
     return pdf.render_and_store(iso3, cycle, scope, language)
+
+
 @shared_task(acks_late=True, ignore_result=True, **_RETRY)
 def mail_discussion(assessment_id: int, site: str = "") -> int:
     """Mail the other side of an assessment's discussion its new comments, batched

@@ -4,6 +4,7 @@ from django.urls import path
 
 from assessments import discussion_views, views
 from assessments.choices import Action
+from assessments.evidence import views as evidence
 
 app_name = "assessments"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/template.xlsx", views.template, name="template"),
     path("<int:pk>/upload/", views.upload, name="upload"),
     path("<int:pk>/history/<str:code>/", views.history, name="history"),
+    path("<int:pk>/documents/", evidence.documents, name="documents"),
+    path("<int:pk>/documents/<int:document>/", evidence.download, name="document"),
     path("<int:pk>/answers/<str:code>/comments/", discussion_views.post, name="comment"),
     path(
         "<int:pk>/answers/<str:code>/comments/<int:comment>/edit/",

@@ -23,6 +23,11 @@ from assessments import discussion, discussion_views, review, rules, scoring
 from assessments.answer_sheet import AnswerSheet
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
+from assessments.evidence.selectors import (
+    document_history,
+    documents_by_indicator,
+    with_documents,
+)
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
 from assessments.fill_in import after_save, choose, page_url
@@ -456,6 +461,7 @@ def _render_detail(
             block.return_checked = code in return_form.data.getlist("flag")
             block.return_comment = return_form.comments.get(code, "")
             block.return_error = return_form.comment_errors.get(code, "")
+    with_documents(sheet)
     discussion_views.attach(request, assessment, sheet)
     page = None
     if sheet.can_edit:
@@ -649,7 +655,10 @@ def template(request, pk: int):
     sheet = _sheet(request, assessment, with_instruments=False)
     blocks = sheet.ordered_blocks()
     answers = {b.indicator.pk: b.answer for b in blocks if b.answer is not None}
-    content = workbook.template_bytes(assessment, [b.indicator for b in blocks], answers)
+    names = {
+        code: [d.name for d in docs] for code, docs in documents_by_indicator(assessment).items()
+    }
+    content = workbook.template_bytes(assessment, [b.indicator for b in blocks], answers, names)
     return download(content, workbook.filename(assessment))
 
 
@@ -750,6 +759,8 @@ def history(request, pk: int, code: str):
         ]
         entries.append({"record": record, "changes": changes})
         before = record
+    entries += document_history(assessment, indicator)
+    entries.sort(key=lambda entry: entry["record"].history_date)
     entries.reverse()
     return render(
         request,

@@ -294,6 +294,41 @@ STORAGES = {
     },
 }
 
+# --- Evidence documents (DESIGN §7): a named storage, never served from a public URL ----
+# Local files in EVIDENCE_ROOT (outside the static files) by default; an S3-compatible
+# bucket when EVIDENCE_S3_BUCKET is set. Pages and the API serve them through a view that
+# checks who may see the assessment.
+EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(BASE_DIR / "evidence")))
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+EVIDENCE_MAX_BYTES_PER_ASSESSMENT = env_int(
+    "EVIDENCE_MAX_BYTES_PER_ASSESSMENT", 200 * 1024 * 1024, minimum=1
+)
+EVIDENCE_MAX_FILES_PER_UPLOAD = env_int("EVIDENCE_MAX_FILES_PER_UPLOAD", 20, minimum=1)
+# An Office or OpenDocument file is a zip: what it may expand to, and hold, before it is
+# trusted (a zip bomb declares far more).
+EVIDENCE_ZIP_MAX_EXPANDED = env_int("EVIDENCE_ZIP_MAX_EXPANDED", 512 * 1024 * 1024, minimum=1)
+EVIDENCE_ZIP_MAX_MEMBERS = env_int("EVIDENCE_ZIP_MAX_MEMBERS", 5000, minimum=1)
+if env_str("EVIDENCE_S3_BUCKET"):
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL"),
+            "region_name": env_str("EVIDENCE_S3_REGION"),
+            "access_key": env_str("EVIDENCE_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("EVIDENCE_S3_SECRET_ACCESS_KEY"),
+            "location": env_str("EVIDENCE_S3_PREFIX", "evidence"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None},
+    }
+
 # --- Mail ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

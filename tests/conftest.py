@@ -6,6 +6,21 @@ import pytest
 from tests.factories import make_catalogue, make_users
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _evidence_outside_the_project(tmp_path_factory):
+    """Evidence documents stored by any test land in a temporary folder, never in the
+    project's own (tests that count files on disk use tests.evidence_files.evidence_root)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("evidence")
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    with override_settings(
+        STORAGES={**settings.STORAGES, "evidence": {**storage, "OPTIONS": {"location": root}}}
+    ):
+        yield root
+
+
 @pytest.fixture
 def catalogue(db):
     return make_catalogue()

@@ -27,6 +27,7 @@ from assessments.api.serializers import (
 )
 from assessments.choices import Action
 from assessments.errors import TransitionForbidden, TransitionWrongState
+from assessments.evidence.selectors import answers_with_documents as with_documents
 from assessments.models import (
     Answer,
     Assessment,
@@ -107,6 +108,7 @@ class AssessmentViewSet(
             )
             .order_by("indicator__rank", "indicator__code")
         )
+        with_documents(assessment.answer_list, assessment)
         context = self.get_serializer_context()
         data = AssessmentDetailSerializer(assessment, context=context).data
         return Response(data, status=status_code)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from assessments.choices import Action, State
 from assessments.discussion import unread_counts
+from assessments.evidence.api import DocumentSerializer
 from assessments.models import (
     MAX_CYCLE,
     MIN_CYCLE,
@@ -51,6 +52,13 @@ class AnswerSerializer(serializers.Serializer):
     flagged = serializers.BooleanField(help_text="Returned for correction.")
     flag_comment = serializers.CharField(
         allow_blank=True, help_text="The reviewer's comment on a flagged answer, or empty."
+    )
+    documents = DocumentSerializer(
+        many=True,
+        read_only=True,
+        source="document_list",
+        help_text="The files attached to it as evidence (assessments/{id}/answers/"
+        "{indicator}/documents/ lists, adds and removes them).",
     )
 
 

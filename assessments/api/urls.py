@@ -13,6 +13,8 @@ from assessments.api.indicators import IndicatorViewSet
 from assessments.api.published import PublishedViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
+from assessments.evidence.api import PREFIX as EVIDENCE_PREFIX
+from assessments.evidence.api import DocumentViewSet
 from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
@@ -55,6 +57,7 @@ router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("sdmx", SDMXViewSet, basename="sdmx")
+router.register(EVIDENCE_PREFIX, DocumentViewSet, basename="evidence-document")
 router.register("published", PublishedViewSet, basename="published")
 
 

@@ -2,8 +2,9 @@
 
 Sheet `responses` has the import columns of DESIGN §5 (country, cycle, actor, indicator,
 value, evidence, perspective), one row per indicator in scope, prefilled with the current
-answers — so uploading it unchanged imports cleanly and changes nothing — followed by two
-helper columns (question, allowed values) that the importer ignores. Sheet `instructions`
+answers — so uploading it unchanged imports cleanly and changes nothing — followed by three
+helper columns (question, allowed values, documents — the names of the files attached to
+each answer as evidence) that the importer ignores. Sheet `instructions`
 says how to fill it in.
 
 Text cells are stored as text with Excel's quote prefix, never as formulas, so a value
@@ -23,8 +24,8 @@ from assessments.values import format_value
 from coherence.choices import AnswerType
 
 COLUMNS = ("country", "cycle", "actor", "indicator", "value", "evidence", "perspective")
-HELPERS = ("question", "allowed values")
-WIDTHS = {"evidence": 50, "question": 70, "allowed values": 34, "indicator": 12}
+HELPERS = ("question", "allowed values", "documents")
+WIDTHS = {"evidence": 50, "question": 70, "allowed values": 34, "indicator": 12, "documents": 40}
 
 _LISTS = {
     AnswerType.YES_NO: ["yes", "no"],
@@ -69,9 +70,11 @@ def filename(assessment: Assessment) -> str:
     return f"coherence-{assessment.country_id}-{assessment.cycle}-{assessment.actor.code}.xlsx"
 
 
-def template_bytes(assessment: Assessment, indicators, answers) -> bytes:
+def template_bytes(assessment: Assessment, indicators, answers, documents=None) -> bytes:
     """The workbook of `assessment`. `indicators`: its framework's indicators in page
-    order; `answers`: its answers (indicator_id → Answer)."""
+    order; `answers`: its answers (indicator_id → Answer); `documents`: indicator code →
+    the names of the files attached to its answer."""
+    documents = documents or {}
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "responses"
@@ -97,6 +100,7 @@ def template_bytes(assessment: Assessment, indicators, answers) -> bytes:
             assessment.perspective,
             indicator.translated("question"),
             allowed_values(indicator),
+            "; ".join(documents.get(indicator.code, [])) or None,
         ]
         for column, value in enumerate(values, 1):
             _text(sheet.cell(row=row, column=column), value)
@@ -168,6 +172,10 @@ def _instructions(sheet, assessment: Assessment) -> None:
             "correct: errors are listed by row and column."
         ),
         _("Instruments are not part of this file: choose them on the assessment's page."),
+        _(
+            "The column 'documents' names the files attached to each answer as evidence; it "
+            "is not read back: attach or remove files on the assessment's page."
+        ),
     ]
     for row, line in enumerate(lines, 1):
         _text(sheet.cell(row=row, column=1), line or None)

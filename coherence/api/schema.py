@@ -144,9 +144,11 @@ class CoherenceAutoSchema(AutoSchema):
                         }
                     }
                     response["description"] = "The page's rows as CSV."
-                else:
+                else:  # CSV is the `.csv` operation's; a file download keeps its own types
                     response["content"] = {
-                        media: body for media, body in content.items() if media != "text/csv"
+                        media: body
+                        for media, body in content.items()
+                        if media != "text/csv" or body.get("schema", {}).get("format") == "binary"
                     }
                 if reading:
                     response["headers"] = {**response.get("headers", {}), **ETAG_HEADER}

@@ -149,6 +149,7 @@ def test_answers_read_as_json_numbers_with_na_apart(world, reviewer):
         "instruments": [],
         "flagged": False,
         "flag_comment": "",
+        "documents": [],
     }
     assert answers["H-DIA-01"]["value"] is None and answers["H-DIA-01"]["na"] is True
     assert answers["V-INT-01"]["value"] == 40

@@ -90,6 +90,44 @@ MATRIX = [
         {"reason": "New evidence."},
         expect(401, 404, 404, 404, 200),
     ),
+    # Evidence documents of an answer (tests/api/test_api_evidence.py uploads, reads and
+    # downloads real files for each role; document 999999 exists for nobody).
+    (
+        "get",
+        "assessments/{draft}/answers/H-INS-01/documents/",
+        None,
+        expect(401, 404, 200, 404, 404),
+    ),
+    (
+        "get",
+        "assessments/{submitted}/answers/H-INS-01/documents/",
+        None,
+        expect(401, 404, 404, 404, 200),
+    ),
+    (
+        "get",
+        "assessments/{mda_draft}/answers/H-INS-01/documents/999999/",
+        None,
+        expect(401, 404, 404, 404, 404),
+    ),
+    (
+        "get",
+        "assessments/{validated}/answers/H-INS-01/documents/999999/download/",
+        None,
+        expect(401, 404, 404, 404, 404),
+    ),
+    (
+        "delete",
+        "assessments/{draft}/answers/H-INS-01/documents/999999/",
+        None,
+        expect(401, 404, 404, 404, 404),
+    ),
+    (
+        "post",
+        "assessments/{mda_draft}/answers/H-INS-01/documents/",
+        None,
+        expect(401, 404, 404, 400, 404),
+    ),
     # Each list's CSV, an operation of its own (`?format=csv` on the list answers the same).
     ("get", "levels.csv", None, CATALOGUE),
     ("get", "tool-types.csv", None, CATALOGUE),

@@ -175,7 +175,9 @@ def test_one_warm_score_costs_no_query(big, users, django_assert_num_queries):
 def test_one_assessment_with_its_answers_is_bounded(world, users, django_assert_max_num_queries):
     client = client_for(users["reviewer"])
     client.get(API + "levels/")
-    with django_assert_max_num_queries(3):  # the assessment, its answers, unread comments
+    with django_assert_max_num_queries(
+        4
+    ):  # the assessment, its answers, unread comments, documents
         assert client.get(f"{API}assessments/{world['validated'].pk}/").status_code == 200
 
 

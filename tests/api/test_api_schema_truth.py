@@ -10,11 +10,14 @@ import io
 
 import pytest
 
+from assessments.evidence.checks import ACCEPTED as EVIDENCE_TYPES
 from assessments.models import Answer, Assessment
 from instruments.models import Interaction
 from tests.api.conftest import assert_error, client_for
+from tests.evidence_files import document_on
 
 API = "/api/v1/"
+EVIDENCE = "/api/v1/assessments/{assessment_pk}/answers/{indicator}/documents"
 READS = ("get",)
 
 
@@ -89,6 +92,8 @@ def test_no_success_mixes_json_and_csv_and_each_list_has_its_csv_operation(schem
     sdmx = {
         "/api/v1/sdmx/structure/": {"application/vnd.sdmx.structure+xml;version=3.0.0"},
         "/api/v1/sdmx/data/": {"application/vnd.sdmx.data+csv;version=2.0.0"},
+        # An evidence document's bytes answer the type read from its content.
+        f"{EVIDENCE}/{{id}}/download/": set(EVIDENCE_TYPES),
     }
     for path, _method, operation in operations(schema):
         for code, response in operation["responses"].items():
@@ -183,6 +188,13 @@ def read_paths(world) -> dict[str, str]:
         "/api/v1/assessments/{id}/answers/{indicator}/comments/": (
             f"assessments/{world['submitted'].pk}/answers/H-INS-01/comments/"
         ),
+    }
+    documents = f"assessments/{world['validated'].pk}/answers/H-INS-01/documents/"
+    document = document_on(world["validated"])
+    values |= {
+        f"{EVIDENCE}/": documents,
+        f"{EVIDENCE}/{{id}}/": f"{documents}{document.pk}/",
+        f"{EVIDENCE}/{{id}}/download/": f"{documents}{document.pk}/download/",
     }
     return values
 

@@ -67,6 +67,7 @@ def test_the_template_holds_the_current_answers_in_the_import_format(client_of, 
         "perspective",
         "question",
         "allowed values",
+        "documents",
     ]
     rows = rows_by_code(sheet)
     # Page order: dimensions, then areas, then indicators.

@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; a new query in these pages must be a decision, not an accident.
 # The form: session, user, membership, assessment, indicators, answers, instruments,
-# score, consolidated score, transition log.
-FORM_QUERIES = 10
+# score, consolidated score, transition log, evidence documents.
+FORM_QUERIES = 11
 # The form's, plus the other assessments and their answers, and the discussion's comments
 # and read markers; the review summary (completeness, charts, departures, the answers'
-# filter) adds none.
-REVIEW_QUERIES = 14
+# filter) adds none; the evidence documents one.
+REVIEW_QUERIES = 15
 SAVE_QUERIES = 22  # the form's reads, then save_answers' lock, bulk writes and history
 START_QUERIES = 7  # with the unread comments of every assessment listed, in one query
 QUEUE_QUERIES = 8  # one table (no consolidated scores), and the unread comments in one query

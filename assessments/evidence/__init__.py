@@ -1,0 +1,1 @@
+"""Evidence documents attached to answers: checks, storage, services, pages and API."""
