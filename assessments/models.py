@@ -414,3 +414,7 @@ class IndicatorConsolidation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.cycle} {self.indicator_id}: {self.value}"
+
+
+# Stock-taking (DESIGN §2): its models live in their own module, registered here.
+from assessments.stocktake.models import StockInstrument, StockInteraction  # noqa: E402, F401
