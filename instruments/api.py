@@ -10,6 +10,7 @@ from coherence.api.filters import (
     BooleanFilter,
     CodeFilter,
     CountryFilter,
+    CycleFilter,
     read_by_the_view,
     validated_filters,
 )
@@ -251,10 +252,15 @@ class GridFilter(filters.FilterSet):
         method=read_by_the_view,
         help_text="Only this level's row: the other cells count 0.",
     )
+    cycle = CycleFilter(
+        method=read_by_the_view,
+        help_text="With `country`: also the instruments the country's validated assessments "
+        "of this cycle list (its stock-taking).",
+    )
 
     class Meta:
         model = Instrument
-        fields = ["country", "area", "level"]
+        fields = ["country", "area", "level", "cycle"]
 
 
 @extend_schema(
@@ -274,6 +280,7 @@ class GridViewSet(ReadOnlyViewSet):
         data = validated_filters(
             GridFilter(request.query_params, queryset=self.queryset, request=request)
         )
-        cells = grid(**{key: data.get(key) or None for key in ("country", "area", "level")})
+        keys = ("country", "area", "level", "cycle")
+        cells = grid(**{key: data.get(key) or None for key in keys})
         page = self.paginate_queryset(cells)
         return self.get_paginated_response(page)

@@ -13,6 +13,7 @@ from assessments.api import sdmx_messages as messages
 from assessments.api.score_serializers import consolidated_json
 from assessments.api.scores import SCORE_SECONDS, ScoreFilter, _validated_exists, score_cache_key
 from assessments.selectors import visible_scores
+from assessments.stocktake.selectors import unmitigated_counts
 from coherence.api.caching import cached_body, conditional, keep_body
 from coherence.api.filters import validated_filters
 from coherence.api.views import APIViewMixin
@@ -187,4 +188,8 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         )
         filterset = ScoreFilter(request.query_params, queryset=scores)
         validated_filters(filterset)  # malformed or unknown values: a 400 naming them
-        return messages.data_message(consolidated_json(score) for score in filterset.qs)
+        scores = list(filterset.qs)
+        counts = unmitigated_counts((score.country_id, score.cycle) for score in scores)
+        return messages.data_message(
+            consolidated_json(score, counts[(score.country_id, score.cycle)]) for score in scores
+        )

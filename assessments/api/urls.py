@@ -12,6 +12,7 @@ from assessments.api.crosswalk import CrosswalkViewSet
 from assessments.api.indicators import IndicatorViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
+from assessments.stocktake.api import StocktakeViewSet
 from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
@@ -44,6 +45,7 @@ router = Router()
 # Partners pull scores most: their URLs are matched first.
 router.register("scores", ScoreViewSet, basename="score")
 router.register("crosswalk", CrosswalkViewSet, basename="crosswalk")
+router.register("stocktake", StocktakeViewSet, basename="stocktake")
 router.register("levels", LevelViewSet, basename="level")
 router.register("tool-types", ToolTypeViewSet, basename="tool-type")
 router.register("areas", AreaViewSet, basename="area")

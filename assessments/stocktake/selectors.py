@@ -117,17 +117,18 @@ class CountryStock:
         return [row for row in self.interactions if row["divergent"]]
 
 
-def _instrument_rows(country: str, cycle: int) -> list[dict]:
+def _instrument_rows(pairs: set[Pair]) -> dict[Pair, list[dict]]:
     entries = (
-        StockInstrument.objects.filter(validated_where([(country, cycle)], "assessment__"))
+        StockInstrument.objects.filter(validated_where(pairs, "assessment__"))
         .select_related("instrument", "assessment__actor", "owner")
         .prefetch_related("instrument__levels", "instrument__areas")
         .order_by("code", "assessment__actor__code")
     )
-    by_code: dict[str, dict] = {}
+    by_code: dict[Pair, dict[str, dict]] = defaultdict(dict)
     for entry in entries:
+        pair = (entry.assessment.country_id, entry.assessment.cycle)
         actor = entry.assessment.actor.code
-        row = by_code.get(entry.code)
+        row = by_code[pair].get(entry.code)
         if row is not None:
             row["reported_by"].append(actor)
             continue
@@ -157,8 +158,8 @@ def _instrument_rows(country: str, cycle: int) -> list[dict]:
                 "source": actor,
             }
         row["reported_by"] = [actor]
-        by_code[entry.code] = row
-    return list(by_code.values())
+        by_code[pair][entry.code] = row
+    return {pair: list(rows.values()) for pair, rows in by_code.items()}
 
 
 def _interaction_row(source, target, score, rationale, mitigations, origin) -> dict:
@@ -176,36 +177,27 @@ def _interaction_row(source, target, score, rationale, mitigations, origin) -> d
     }
 
 
-def country_stock(country: str, cycle: int) -> CountryStock:
-    """A country's validated stock-taking in a cycle, in five queries."""
-    stock = CountryStock(country=country, cycle=cycle, instruments=_instrument_rows(country, cycle))
-    rows = []
-    for entry in (
-        StockInteraction.objects.filter(validated_where([(country, cycle)], "assessment__"))
-        .select_related("source", "target", "assessment__actor")
-        .order_by("source__code", "target__code", "assessment__actor__code")
+def _paper_rows(instruments: dict[Pair, list[dict]]) -> dict[Pair, list[dict]]:
+    """The catalogue's interactions between two catalogue instruments a pair lists."""
+    picked: dict[str, set[Pair]] = defaultdict(set)
+    for pair, rows in instruments.items():
+        for row in rows:
+            if row["source"] in (PAPER, CATALOGUE):
+                picked[row["code"]].add(pair)
+    found: dict[Pair, list[dict]] = defaultdict(list)
+    if not picked:
+        return found
+    for interaction in (
+        Interaction.objects.filter(source__code__in=picked, target__code__in=picked)
+        .select_related("source", "target")
+        .prefetch_related("mitigations__safeguard")
     ):
-        rows.append(
-            _interaction_row(
-                entry.source.code,
-                entry.target.code,
-                entry.score,
-                entry.rationale,
-                list(entry.mitigations),
-                entry.assessment.actor.code,
-            )
-        )
-    picked = [row["code"] for row in stock.instruments if row["source"] in (PAPER, CATALOGUE)]
-    if picked:
-        for interaction in (
-            Interaction.objects.filter(source__code__in=picked, target__code__in=picked)
-            .select_related("source", "target")
-            .prefetch_related("mitigations__safeguard")
-        ):
-            rows.append(
+        source, target = interaction.source.code, interaction.target.code
+        for pair in picked[source] & picked[target]:
+            found[pair].append(
                 _interaction_row(
-                    interaction.source.code,
-                    interaction.target.code,
+                    source,
+                    target,
                     interaction.score,
                     interaction.rationale,
                     [
@@ -215,14 +207,50 @@ def country_stock(country: str, cycle: int) -> CountryStock:
                     PAPER,
                 )
             )
-    scores: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for row in rows:
-        scores[(row["source"], row["target"])].add(row["score"])
-    for row in rows:
-        row["divergent"] = len(scores[(row["source"], row["target"])]) > 1
-    rows.sort(key=lambda r: (r["source"], r["target"], r["origin"] != PAPER, r["origin"]))
-    stock.interactions = rows
-    return stock
+    return found
+
+
+def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
+    """The validated stock-taking of each (country, cycle) pair, in six queries whatever
+    their number."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    instruments = _instrument_rows(pairs)
+    rows: dict[Pair, list[dict]] = _paper_rows(instruments)
+    for entry in (
+        StockInteraction.objects.filter(validated_where(pairs, "assessment__"))
+        .select_related("source", "target", "assessment__actor")
+        .order_by("source__code", "target__code", "assessment__actor__code")
+    ):
+        rows[(entry.assessment.country_id, entry.assessment.cycle)].append(
+            _interaction_row(
+                entry.source.code,
+                entry.target.code,
+                entry.score,
+                entry.rationale,
+                list(entry.mitigations),
+                entry.assessment.actor.code,
+            )
+        )
+    stocks = {}
+    for pair in pairs:
+        found = rows.get(pair, [])
+        scores: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for row in found:
+            scores[(row["source"], row["target"])].add(row["score"])
+        for row in found:
+            row["divergent"] = len(scores[(row["source"], row["target"])]) > 1
+        found.sort(key=lambda r: (r["source"], r["target"], r["origin"] != PAPER, r["origin"]))
+        stocks[pair] = CountryStock(
+            *pair, instruments=instruments.get(pair, []), interactions=found
+        )
+    return stocks
+
+
+def country_stock(country: str, cycle: int) -> CountryStock:
+    """A country's validated stock-taking in a cycle."""
+    return country_stocks([(country, cycle)])[(country, cycle)]
 
 
 def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | None):
