@@ -4,6 +4,7 @@ from django.urls import path
 
 from assessments import views
 from assessments.choices import Action
+from assessments.stocktake import views as stocktake_views
 
 app_name = "assessments"
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/template.xlsx", views.template, name="template"),
     path("<int:pk>/upload/", views.upload, name="upload"),
     path("<int:pk>/history/<str:code>/", views.history, name="history"),
+    path("<int:pk>/stocktake/", stocktake_views.stocktake, name="stocktake"),
     *(
         path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
         for action in Action.values

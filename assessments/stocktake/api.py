@@ -203,9 +203,11 @@ class StockSavedSerializer(serializers.Serializer):
     )
 
 
-def own_stock(assessment: Assessment) -> dict:
-    """The assessment's stock-taking, as its focal point and reviewers read it."""
-    assessment.refresh_from_db(fields=["version"])
+def own_stock(assessment: Assessment, *, fresh: bool = True) -> dict:
+    """The assessment's stock-taking, as its focal point and reviewers read it (`fresh`:
+    its version read again, after a write)."""
+    if fresh:
+        assessment.refresh_from_db(fields=["version"])
     instruments = [
         {
             "code": s.code,

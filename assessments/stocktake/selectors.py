@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from assessments.choices import State
 from assessments.models import Assessment
 from assessments.stocktake.models import StockInstrument, StockInteraction
-from instruments.models import INCOHERENCE, Interaction, is_incoherence
+from instruments.models import INCOHERENCE, Interaction, Mitigation, is_incoherence
 
 PAPER, CATALOGUE = "paper", "catalogue"
 
@@ -190,7 +190,9 @@ def _paper_rows(instruments: dict[Pair, list[dict]]) -> dict[Pair, list[dict]]:
     for interaction in (
         Interaction.objects.filter(source__code__in=picked, target__code__in=picked)
         .select_related("source", "target")
-        .prefetch_related("mitigations__safeguard")
+        .prefetch_related(
+            Prefetch("mitigations", queryset=Mitigation.objects.select_related("safeguard"))
+        )
     ):
         source, target = interaction.source.code, interaction.target.code
         for pair in picked[source] & picked[target]:

@@ -251,6 +251,7 @@ def remove_interaction(assessment: Assessment, *, by, source: str, target: str) 
 
 
 __all__ = [
+    "StockInvalid",
     "InstrumentInput",
     "InteractionInput",
     "remove_instrument",

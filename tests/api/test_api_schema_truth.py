@@ -180,6 +180,7 @@ def read_paths(world) -> dict[str, str]:
         "/api/v1/assessments/{id}/": f"assessments/{world['validated'].pk}/",
         "/api/v1/assessments/{id}/scores/": f"assessments/{world['validated'].pk}/scores/",
         "/api/v1/scores/{country}/{cycle}/": "scores/PHL/2025/",
+        "/api/v1/assessments/{id}/stocktake/": f"assessments/{world['validated'].pk}/stocktake/",
     }
     return values
 
