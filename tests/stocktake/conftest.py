@@ -1,6 +1,7 @@
 import pytest
 
 from instruments.models import Instrument, Interaction, Mitigation
+from tests.pages.conftest import client_of, fast_passwords  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

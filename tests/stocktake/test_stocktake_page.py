@@ -7,7 +7,6 @@ from django.urls import reverse
 from assessments import services
 from assessments.stocktake.models import StockInstrument, StockInteraction
 from assessments.stocktake.services import InstrumentInput, save_instrument
-from tests.pages.conftest import client_of, fast_passwords  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
