@@ -8,7 +8,7 @@ from actors.roles import principal_of
 from assessments import rules
 from assessments.stocktake.api import own_stock
 from coherence.choices import AREA_CODES, Level, ToolKind
-from instruments.models import Instrument
+from instruments.models import Instrument, Interaction
 from instruments.selectors import instruments_for
 
 register = template.Library()
@@ -61,3 +61,62 @@ def stocktake_section(context, assessment):
             }
         )
     return section
+
+
+@register.inclusion_tag("dashboards/_unmitigated.html")
+def unmitigated_list(country, cycle, area=None):
+    """The unmitigated incoherences first: a country's in a cycle (its validated
+    stock-taking and the paper's among its instruments), else the catalogue's."""
+    from assessments.stocktake.selectors import country_stock
+
+    if country and cycle:
+        stock = country_stock(country, cycle)
+        rows = [r for r in stock.interactions if r["unmitigated"]]
+        divergences = stock.divergences
+    else:
+        catalogue = Interaction.objects.with_mitigated().filter(score__lte=-2, mitigated=False)
+        if country or area:
+            chosen = instruments_for(country=country, area=area)
+            catalogue = catalogue.filter(
+                source_id__in=chosen.values("id"), target_id__in=chosen.values("id")
+            )
+        rows = [
+            {
+                "source": i.source.code,
+                "target": i.target.code,
+                "score": i.score,
+                "rationale": i.rationale,
+                "origin": "paper",
+            }
+            for i in catalogue.select_related("source", "target").order_by(
+                "score", "source__code", "target__code"
+            )
+        ]
+        divergences = []
+    return {"rows": rows, "divergences": divergences, "country": country, "cycle": cycle}
+
+
+@register.inclusion_tag("dashboards/_tools_safeguards.html")
+def tools_and_safeguards(country, cycle):
+    """A country's tools and safeguards in a cycle: its validated instruments by level and
+    tool type, the incoherences among them with their mitigations, the unmitigated ones."""
+    from assessments.stocktake.selectors import country_stock
+
+    stock = country_stock(country, cycle)
+    counts = {(lv, tt): 0 for lv in Level.values for tt in ToolKind.values}
+    for row in stock.instruments:
+        for level in row["levels"]:
+            counts[(level, row["tool_type"])] += 1
+    grid = [
+        {"level": label, "cells": [counts[(lv, tt)] for tt in ToolKind.values]}
+        for lv, label in Level.choices
+    ]
+    return {
+        "stock": stock,
+        "grid": grid,
+        "tools": [label for _code, label in ToolKind.choices],
+        "safeguards": [r for r in stock.instruments if r["safeguard"]],
+        "incoherences": stock.incoherences,
+        "unmitigated": stock.unmitigated,
+        "divergences": stock.divergences,
+    }
