@@ -123,3 +123,32 @@ def test_the_admin_shows_safeguards_and_an_interactions_mitigations(admin_client
     assert "MIGOF" in listing.content.decode() and "PHL-LMP" not in listing.content.decode()
     page = admin_client.get(f"/admin/instruments/interaction/{interaction.pk}/change/")
     assert page.status_code == 200 and "Checks" in page.content.decode()
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True  # setup_demo refuses to run with DEBUG off
+
+
+def test_the_demo_countries_validated_assessments_carry_a_stocktaking(debug_on):
+    from assessments.stocktake.models import StockInstrument, StockInteraction
+    from assessments.stocktake.selectors import country_stock, unmitigated_counts
+
+    call_command("setup_demo")
+    for country in ("PHL", "MDA", "LKA", "GBR", "CHE"):
+        stock = country_stock(country, 2025)
+        assert len(stock.instruments) >= 4, country
+        assert stock.interactions, country
+    uk = country_stock("GBR", 2025)
+    rwanda = [r for r in uk.interactions if r["source"] == "GBR-RWA-MEDP"]
+    assert {r["origin"] for r in rwanda} == {"paper", "GBR-HO", "GBR-FCDO"}
+    assert any(r["mitigations"] for r in rwanda) and any(r["unmitigated"] for r in rwanda)
+    # In 2027 the Home Office says nothing mitigates it.
+    assert unmitigated_counts([("GBR", 2027)])[("GBR", 2027)] >= 1
+    naga = next(
+        i for i in country_stock("PHL", 2025).instruments if i["code"] == "PHL-NAGA-MDC-PLAN"
+    )
+    assert naga["source"] == "PHL-DMW" and naga["levels"] == ["subnational"]
+    counts = (StockInstrument.objects.count(), StockInteraction.objects.count())
+    call_command("setup_demo")
+    assert (StockInstrument.objects.count(), StockInteraction.objects.count()) == counts
