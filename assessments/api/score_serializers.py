@@ -171,10 +171,14 @@ def crosswalk_json(entries: list[dict] | None) -> list[dict]:
     return [{key: entry.get(key) for key in CROSSWALK_KEYS} for entry in entries or []]
 
 
-def consolidated_json(score: ConsolidatedScore, unmitigated: int | None = None) -> dict:
+def consolidated_json(
+    score: ConsolidatedScore, unmitigated: int | None = None, *, with_unmitigated: bool = True
+) -> dict:
     """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order, then
-    `unmitigated` (counted here unless given)."""
-    if unmitigated is None:
+    `unmitigated` (counted here unless given; left out for readers that do not show it)."""
+    if not with_unmitigated:
+        unmitigated = 0
+    elif unmitigated is None:
         pair = (score.country_id, score.cycle)
         unmitigated = unmitigated_counts([pair])[pair]
     derived = {
@@ -184,10 +188,8 @@ def consolidated_json(score: ConsolidatedScore, unmitigated: int | None = None) 
         "crosswalk": crosswalk_json(score.crosswalk),
         "unmitigated": unmitigated,
     }
-    return {
-        name: derived[name] if name in derived else getattr(score, name)
-        for name in CONSOLIDATED_API_FIELDS
-    }
+    fields = CONSOLIDATED_API_FIELDS if with_unmitigated else CONSOLIDATED_FIELDS
+    return {name: derived[name] if name in derived else getattr(score, name) for name in fields}
 
 
 class AssessmentScoreSerializer(ScoreFiguresSerializer):

@@ -13,7 +13,6 @@ from assessments.api import sdmx_messages as messages
 from assessments.api.score_serializers import consolidated_json
 from assessments.api.scores import SCORE_SECONDS, ScoreFilter, _validated_exists, score_cache_key
 from assessments.selectors import visible_scores
-from assessments.stocktake.selectors import unmitigated_counts
 from coherence.api.caching import cached_body, conditional, keep_body
 from coherence.api.filters import validated_filters
 from coherence.api.views import APIViewMixin
@@ -188,8 +187,7 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         )
         filterset = ScoreFilter(request.query_params, queryset=scores)
         validated_filters(filterset)  # malformed or unknown values: a 400 naming them
-        scores = list(filterset.qs)
-        counts = unmitigated_counts((score.country_id, score.cycle) for score in scores)
+        # SDMX's measures are the scores and the crosswalk: no unmitigated count to read.
         return messages.data_message(
-            consolidated_json(score, counts[(score.country_id, score.cycle)]) for score in scores
+            consolidated_json(score, with_unmitigated=False) for score in filterset.qs
         )
