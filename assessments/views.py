@@ -40,8 +40,10 @@ from assessments.services import (
     answers_snapshot,
     create_assessment,
     editable_indicators,
+    return_for_correction,
     save_answers,
 )
+from assessments.stocktake.views import returned_stock_entries
 from assessments.values import format_value
 from coherence.choices import CROSSWALK_NAMES, SCORED_CROSSWALK, Dimension, Link, Role
 from coherence.errors import NotFound, Refusal
@@ -560,7 +562,14 @@ def transition(request, pk: int, action: str):
             return _render_detail(request, assessment, status=REFUSED, reopen_form=form)
         reason = form.cleaned_data["reason"]
     try:
-        TRANSITION_FUNCTIONS[action](assessment, request.user, reason=reason, indicators=indicators)
+        if action == Action.RETURN and (stock := returned_stock_entries(request.POST)):
+            return_for_correction(
+                assessment, by=request.user, reason=reason, indicators=indicators, stocktake=stock
+            )
+        else:
+            TRANSITION_FUNCTIONS[action](
+                assessment, request.user, reason=reason, indicators=indicators
+            )
     except WorkflowError as refusal:
         return _refused(request, refusal, assessment)
     done = {

@@ -17,6 +17,12 @@ from assessments.stocktake.checks import InstrumentInput, InteractionInput, Miti
 MITIGATION_ROWS = 3  # the form offers this many mitigation rows
 
 
+def returned_stock_entries(post) -> dict[str, str]:
+    """The stock-taking entries a reviewer ticks in the return form (`stock-flag`, each with
+    `stock-comment-<key>`): key → comment; an empty comment is refused by the service."""
+    return {key: post.get(f"stock-comment-{key}", "") for key in post.getlist("stock-flag")}
+
+
 def _instrument(post) -> InstrumentInput:
     return InstrumentInput(
         code=post.get("code", "").strip().upper(),

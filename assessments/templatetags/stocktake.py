@@ -6,6 +6,7 @@ from django import template
 from actors.models import Actor
 from actors.roles import principal_of
 from assessments import rules
+from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
 from coherence.choices import AREA_CODES, Level, ToolKind
 from instruments.models import Instrument, Interaction
@@ -32,6 +33,8 @@ def stocktake_section(context, assessment):
         "can_edit": can_edit,
         "unmitigated": sum(1 for i in stock["interactions"] if i["unmitigated"]),
         "csrf_token": context.get("csrf_token"),
+        # A reviewer returning the assessment may tick entries in the return form.
+        "returning": "return" in allowed_transitions(request.user, assessment),
     }
     if can_edit:
         listed = {i["code"] for i in stock["instruments"]}

@@ -137,3 +137,26 @@ def test_the_section_reads_in_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(16):  # the form's 10, the section's 6
         assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_returns_a_stocktaking_entry_from_the_page(client_of, listed, users):
+    services.submit(listed, by=users["focal_phl"])
+    reviewer = client_of("reviewer")
+    page = reviewer.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    assert 'name="stock-flag" value="PHL-NAGA-PLAN" form="return-form"' in page
+    response = reviewer.post(
+        reverse("assessments:return", args=[listed.pk]),
+        {
+            "reason": "Check the plan's year.",
+            "stock-flag": ["PHL-NAGA-PLAN"],
+            "stock-comment-PHL-NAGA-PLAN": "Is it the 2024 plan?",
+        },
+    )
+    assert response.status_code == 302
+    entry = StockInstrument.objects.get(code="PHL-NAGA-PLAN")
+    assert (entry.flagged, entry.flag_comment) == (True, "Is it the 2024 plan?")
+    focal = client_of("focal_phl")
+    refused = post(focal, listed, {"op": "remove_instrument", "code": "PHL-LMP"})
+    assert "Only the entries returned for correction may change." in errors_of(refused)
+    done = post(focal, listed, {"op": "remove_instrument", "code": "PHL-NAGA-PLAN"})
+    assert done.status_code == 302
