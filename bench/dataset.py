@@ -181,7 +181,16 @@ def _build_instruments(isos, wanted: int) -> None:
     new = range(have, wanted)
     _copy(
         Instrument._meta.db_table,
-        ["code", "name", "description", "tool_type_id", "paragraph", "link", "updated_at"],
+        [
+            "code",
+            "name",
+            "description",
+            "tool_type_id",
+            "paragraph",
+            "link",
+            "safeguard",
+            "updated_at",
+        ],
         (
             (
                 f"B-INS-{n:05d}",
@@ -190,6 +199,7 @@ def _build_instruments(isos, wanted: int) -> None:
                 tool_types[n % len(tool_types)],
                 None,
                 "",
+                False,
                 now,
             )
             for n in new
