@@ -30,7 +30,7 @@ ORIGIN_HELP = (
 CODE_PATTERN = "^[A-Z0-9][A-Z0-9-]{0,59}$"
 
 
-class MitigationSerializer(serializers.Serializer):
+class StockMitigationSerializer(serializers.Serializer):
     safeguard = serializers.CharField(help_text="The code of the safeguard instrument.")
     how = serializers.CharField(help_text="How the safeguard limits the incoherence's harm.")
 
@@ -64,7 +64,7 @@ class StockInteractionSerializer(serializers.Serializer):
     )
     rationale = serializers.CharField(help_text="Why the interaction has this score.")
     incoherence = serializers.BooleanField(help_text="A score of −2 or −3 (¶42).")
-    mitigations = MitigationSerializer(
+    mitigations = StockMitigationSerializer(
         many=True, help_text="The safeguards that limit the incoherence's harm, each with how."
     )
     unmitigated = serializers.BooleanField(help_text="An incoherence with no mitigation.")

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; a new query in these pages must be a decision, not an accident.
 # The form: session, user, membership, assessment, indicators, answers, instruments,
-# score, consolidated score, transition log.
-FORM_QUERIES = 10
-REVIEW_QUERIES = 12  # the form's, plus the other assessments and their answers
+# score, consolidated score, transition log; the stock-taking section's instruments and
+# interactions, and for its forms the catalogue's codes, the safeguards, the actors.
+FORM_QUERIES = 15
+REVIEW_QUERIES = 14  # the form's but the section's forms, the other assessments and answers
 SAVE_QUERIES = 22  # the form's reads, then save_answers' lock, bulk writes and history
 START_QUERIES = 6
 QUEUE_QUERIES = 8
