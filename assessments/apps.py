@@ -18,6 +18,20 @@ class AssessmentsConfig(AppConfig):
             (post_delete, Assessment),
         ]:
             signal.connect(_scores_changed, sender=model, dispatch_uid=f"scores:{model.__name__}")
+        # The grid of a country in a cycle holds its validated stock-taking too.
+        from assessments.stocktake.selectors import reported_grid_rows
+        from instruments.selectors import register_grid_source
+
+        register_grid_source(reported_grid_rows)
+        # What a score's `unmitigated` counts: the catalogue's incoherences, their
+        # mitigations and which instruments are safeguards.
+        from instruments.models import Instrument, Interaction, Mitigation
+
+        for model in (Instrument, Interaction, Mitigation):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _scores_changed, sender=model, dispatch_uid=f"unmitigated:{model.__name__}"
+                )
 
 
 def _scores_changed(**kwargs) -> None:

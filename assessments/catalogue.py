@@ -30,7 +30,7 @@ from coherence.choices import (
     ToolKind,
 )
 from coherence.models import Country, GovernanceLevel, PolicyArea, ToolType
-from instruments.models import Instrument, Interaction
+from instruments.models import Instrument, Interaction, Mitigation
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 LANGS = ("en", "fr", "es")
@@ -172,6 +172,10 @@ def validate(data: dict, countries: set[str]) -> None:
             check.need(country in countries, where, f"unknown country {country!r}")
         for area in record.get("areas") or []:
             check.need(area in areas, where, f"unknown area {area!r}")
+        check.need(
+            isinstance(record.get("safeguard", False), bool), where, "safeguard is true or false"
+        )
+    safeguards = {r.get("code") for r in data["instruments"] or [] if r.get("safeguard") is True}
 
     pairs: set[tuple] = set()
     for n, record in enumerate(data["interactions"] or [], 1):
@@ -192,6 +196,7 @@ def validate(data: dict, countries: set[str]) -> None:
         pair = (record.get("source"), record.get("target"))
         check.need(pair not in pairs, where, "duplicate interaction")
         pairs.add(pair)
+        _check_mitigations(check, record, where, safeguards)
 
     framework = data["framework"] or {}
     check.need(bool(framework.get("version")), "framework.yaml", "missing version")
@@ -215,6 +220,28 @@ def validate(data: dict, countries: set[str]) -> None:
         check.text(record.get("guidance"), where, "guidance", required=False)
     if check.errors:
         raise CatalogueError(check.errors)
+
+
+def _check_mitigations(check: Checker, record: dict, where: str, safeguards: set[str]) -> None:
+    """An interaction's mitigations: only an incoherence has them, each names a safeguard
+    of the catalogue once and says how."""
+    mitigations = record.get("mitigations") or []
+    if not check.need(isinstance(mitigations, list), where, "mitigations is a list"):
+        return
+    if mitigations:
+        score = record.get("score")
+        check.need(
+            isinstance(score, int) and score <= -2,
+            where,
+            "only an incoherence (-2 or -3) carries mitigations",
+        )
+    named: set = set()
+    for mitigation in mitigations:
+        code = (mitigation or {}).get("safeguard") if isinstance(mitigation, dict) else None
+        check.need(code in safeguards, where, f"mitigation {code!r} is not a safeguard instrument")
+        check.need(code not in named, where, f"mitigation {code!r} named twice")
+        check.need(bool((mitigation or {}).get("how")), where, f"mitigation {code!r} says how")
+        named.add(code)
 
 
 # --- Writing -------------------------------------------------------------------------------
@@ -279,13 +306,22 @@ def load(directory: Path = FIXTURES) -> Report:
         actors = _load_actors(data["actors"], areas, report)
         instruments = _load_instruments(data["instruments"], actors, areas, report)
         for record in data["interactions"]:
-            upsert(
+            interaction = upsert(
                 Interaction,
                 {"source": instruments[record["source"]], "target": instruments[record["target"]]},
                 {"score": record["score"], "rationale": record["rationale"].strip()},
                 report,
                 "interactions",
             )
+            # Upserted, never pruned: an administrator's own mitigations stay.
+            for mitigation in record.get("mitigations") or []:
+                upsert(
+                    Mitigation,
+                    {"interaction": interaction, "safeguard": instruments[mitigation["safeguard"]]},
+                    {"how": mitigation["how"].strip()},
+                    report,
+                    "mitigations",
+                )
         _load_framework(data["framework"], areas, report)
     return report
 
@@ -332,6 +368,7 @@ def _load_instruments(records, actors, areas, report) -> dict[str, Instrument]:
             "tool_type_id": record["tool_type"],
             "paragraph": record.get("paragraph"),
             "link": record.get("link") or "",
+            "safeguard": bool(record.get("safeguard", False)),
         }
         instrument = upsert(Instrument, {"code": record["code"]}, values, report, "instruments")
         set_m2m(instrument.levels, [levels[c] for c in record["levels"]], report, "instruments")

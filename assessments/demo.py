@@ -11,6 +11,7 @@ from actors.models import Actor, Membership
 from assessments import catalogue, recompute, services
 from assessments.choices import State
 from assessments.models import Assessment
+from assessments.stocktake import demo as stocktake
 from assessments.values import InvalidValue, parse_value
 from coherence.choices import AnswerType, Role
 from instruments.models import Instrument
@@ -65,7 +66,7 @@ def _users(records, report: list[str]) -> dict[str, object]:
     return users
 
 
-def _assessment(record, users, instruments_by_country, report) -> None:
+def _assessment(record, users, instruments_by_country, report, stock) -> None:
     actor = Actor.objects.get(code=record["actor"])
     if Assessment.objects.filter(
         country_id=record["country"], cycle=record["cycle"], actor=actor
@@ -125,6 +126,9 @@ def _assessment(record, users, instruments_by_country, report) -> None:
             value=value, na=na, evidence=evidence, instruments=[code for code, _, _ in linked]
         )
     services.save_answers(assessment, by=focal, version=assessment.version, answers=answers)
+    stocktake.take_stock(
+        assessment, stock.get((record["country"], record["cycle"], actor.code)), focal
+    )
     if state in (State.SUBMITTED, State.VALIDATED, State.RETURNED):
         services.submit(assessment, by=focal)
     if state == State.VALIDATED:
@@ -150,8 +154,9 @@ def setup(directory=catalogue.FIXTURES) -> list[str]:
             entry = (instrument.code, instrument.name, {a.code for a in instrument.areas.all()})
             for country in instrument.countries.all():
                 instruments_by_country.setdefault(country.iso3, []).append(entry)
+        stock = stocktake.demo_stock(directory)
         for record in data["assessments"]:
-            _assessment(record, users, instruments_by_country, report)
+            _assessment(record, users, instruments_by_country, report, stock)
         if report:
             transaction.on_commit(recompute.recompute_all)
     return report

@@ -570,3 +570,7 @@ class DiscussionMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} → {self.recipient_id} ({self.comments})"
+
+
+# Stock-taking (DESIGN §2): its models live in their own module, registered here.
+from assessments.stocktake.models import StockInstrument, StockInteraction  # noqa: E402, F401

@@ -35,13 +35,34 @@ def in_scope(indicator, assessment):
     return (assessment == BOTH) | (indicator == BOTH) | (indicator == assessment)
 
 
-def editable_only(state: str, flagged: Callable[[], Iterable[K]]) -> set[K] | None:
+def editable_only(
+    state: str,
+    flagged: Callable[[], Iterable[K]],
+    others_flagged: Callable[[], bool] = lambda: False,
+) -> set[K] | None:
     """The indicators whose answers an assessment in `state` lets change: None for every
     one; an assessment returned with some indicators flagged for correction, only those.
-    `flagged()` gives the flagged answers' indicators; asked only of a returned one."""
+    `flagged()` gives the flagged answers' indicators; asked only of a returned one.
+    `others_flagged()`: whether other entries of it (stock-taking) are flagged, which
+    leaves only those editable — and no answer."""
     if state != State.RETURNED:
         return None
-    return set(flagged()) or None
+    chosen = set(flagged())
+    if chosen or others_flagged():
+        return chosen
+    return None
+
+
+def stock_entry_refusal(state: str, entry_flagged: bool, anything_flagged: Callable[[], bool]):
+    """Why a stock-taking entry of an assessment in `state` may not change now, or None —
+    the answers' rule: locked once submitted until returned; returned with entries flagged
+    for correction (answers or stock-taking), only those. `entry_flagged`: the entry's own
+    flag (False for a new one); `anything_flagged()`, asked only of a returned one."""
+    if answers_locked(state):
+        return "locked"
+    if state == State.RETURNED and not entry_flagged and anything_flagged():
+        return "not_flagged"
+    return None
 
 
 def frameworks_of(
@@ -66,4 +87,11 @@ def frameworks_of(
     return chosen
 
 
-__all__ = ["LOCKED_STATES", "answers_locked", "editable_only", "frameworks_of", "in_scope"]
+__all__ = [
+    "LOCKED_STATES",
+    "answers_locked",
+    "editable_only",
+    "frameworks_of",
+    "in_scope",
+    "stock_entry_refusal",
+]

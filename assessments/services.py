@@ -60,6 +60,7 @@ from assessments.models import (
     TransitionLog,
 )
 from assessments.pg import answers as pg_answers
+from assessments.stocktake.flags import clear_stock_flags, flag_stock_entries, stock_flagged
 from assessments.values import check_value
 from coherence.choices import Perspective, Role
 from coherence.models import Country
@@ -158,8 +159,11 @@ def _transition(
     by,
     reason: str = "",
     indicators: Mapping[str, str] | None = None,
+    stocktake: Mapping[str, str] | None = None,
 ) -> Assessment:
-    (moved,) = transition_many([assessment], action, by=by, reason=reason, indicators=indicators)
+    (moved,) = transition_many(
+        [assessment], action, by=by, reason=reason, indicators=indicators, stocktake=stocktake
+    )
     return moved
 
 
@@ -170,12 +174,13 @@ def transition_many(
     by,
     reason: str = "",
     indicators: Mapping[str, str] | None = None,
+    stocktake: Mapping[str, str] | None = None,
 ) -> list[Assessment]:
     """Take one action on several assessments at once (an import submitting a thousand),
     by the same rules as one: each is locked and checked against TRANSITIONS, moved by one
-    conditional UPDATE, and logged; `indicators` (a return only) are flagged on each. One
-    refusal refuses them all; its `index` says which. Returns the assessments as they now
-    are, in the order given."""
+    conditional UPDATE, and logged; `indicators` and `stocktake` entries (a return only)
+    are flagged on each. One refusal refuses them all; its `index` says which. Returns the
+    assessments as they now are, in the order given."""
     principal = principal_of(by)
     ids = _distinct_ids(assessments)
     if not ids:
@@ -192,10 +197,15 @@ def transition_many(
             for index, current in enumerate(moving):
                 with _item(index):
                     flagged[current.pk] = _flag_for_correction(current, indicators, by)
+        if stocktake:
+            for index, current in enumerate(moving):
+                with _item(index):
+                    flag_stock_entries(current, stocktake, by=by)
         if action == Action.SUBMIT:
             Answer.objects.filter(assessment_id__in=ids, flagged=True).update(
                 flagged=False, flag_comment=""
             )
+            clear_stock_flags(ids)
         now = timezone.now()
         return_reason = reason.strip() if rule.target == State.RETURNED else ""
         moved = Assessment.objects.filter(pk__in=ids, state__in=rule.sources).update(
@@ -274,10 +284,23 @@ def submit(assessment: Assessment, *, by) -> Assessment:
 
 
 def return_for_correction(
-    assessment: Assessment, *, by, reason: str, indicators: Mapping[str, str] | None = None
+    assessment: Assessment,
+    *,
+    by,
+    reason: str,
+    indicators: Mapping[str, str] | None = None,
+    stocktake: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Return the whole assessment, or only the named indicators (code → comment)."""
-    return _transition(assessment, Action.RETURN, by=by, reason=reason, indicators=indicators)
+    """Return the whole assessment, or only the named indicators (code → comment) and
+    stock-taking entries (an instrument's code, or `SOURCE>TARGET` → comment)."""
+    return _transition(
+        assessment,
+        Action.RETURN,
+        by=by,
+        reason=reason,
+        indicators=indicators,
+        stocktake=stocktake,
+    )
 
 
 def validate(assessment: Assessment, *, by) -> Assessment:
@@ -486,7 +509,7 @@ def editable_indicators(assessment: Assessment, answers=None) -> set[str] | None
         rows = answers if answers is not None else assessment.answers.select_related("indicator")
         return (a.indicator.code for a in rows if a.flagged)
 
-    return rules.editable_only(assessment.state, flagged)
+    return rules.editable_only(assessment.state, flagged, lambda: stock_flagged(assessment.pk))
 
 
 def save_answers(
@@ -667,7 +690,9 @@ def _check_answers(
     checks: dict,
 ) -> None:
     flagged_only = rules.editable_only(
-        assessment.state, lambda: (i for i, answer in existing.items() if answer["flagged"])
+        assessment.state,
+        lambda: (i for i, answer in existing.items() if answer["flagged"]),
+        lambda: stock_flagged(assessment.pk),
     )
     errors = {}
     for code, given in answers.items():

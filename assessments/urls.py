@@ -5,6 +5,7 @@ from django.urls import path
 from assessments import discussion_views, views
 from assessments.choices import Action
 from assessments.evidence import views as evidence
+from assessments.stocktake import views as stocktake_views
 
 app_name = "assessments"
 
@@ -27,6 +28,7 @@ urlpatterns = [
         name="comment_edit",
     ),
     path("<int:pk>/answers/<str:code>/comments/read/", discussion_views.read, name="comments_read"),
+    path("<int:pk>/stocktake/", stocktake_views.stocktake, name="stocktake"),
     *(
         path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
         for action in Action.values

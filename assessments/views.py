@@ -46,8 +46,10 @@ from assessments.services import (
     check_transition,
     create_assessment,
     editable_indicators,
+    return_for_correction,
     save_answers,
 )
+from assessments.stocktake.views import returned_stock_entries
 from assessments.values import format_value
 from coherence.choices import CROSSWALK_NAMES, SCORED_CROSSWALK, Dimension, Link, Role
 from coherence.errors import NotFound, Refusal
@@ -611,7 +613,14 @@ def transition(request, pk: int, action: str):
     if action in review.CONFIRMED and request.POST.get("confirm") != "yes":
         return _confirm(request, assessment, action, reason)
     try:
-        TRANSITION_FUNCTIONS[action](assessment, request.user, reason=reason, indicators=indicators)
+        if action == Action.RETURN and (stock := returned_stock_entries(request.POST)):
+            return_for_correction(
+                assessment, by=request.user, reason=reason, indicators=indicators, stocktake=stock
+            )
+        else:
+            TRANSITION_FUNCTIONS[action](
+                assessment, request.user, reason=reason, indicators=indicators
+            )
     except WorkflowError as refusal:
         return _refused(request, refusal, assessment)
     done = {

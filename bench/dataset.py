@@ -6,8 +6,15 @@ from django.utils import timezone
 
 from actors.models import Actor
 from assessments.models import Answer, Assessment, FrameworkVersion, Indicator
+from assessments.stocktake.models import StockInstrument, StockInteraction
 from coherence.models import Country, GovernanceLevel, ToolType
 from instruments.models import Instrument
+
+# Issue #16: country-reported instruments per country and cycle, in its first validated
+# assessment: four picked from the catalogue, the rest new; half as many interactions,
+# every third an incoherence, every other one of those unmitigated.
+STOCK_PER_COUNTRY_CYCLE = 20
+STOCK_PICKED = ("REFUGEE-CONVENTION", "ICRMW", "GCM", "WHO-CODE")
 
 FIRST_CYCLE = 2021
 DIVISORS = {"yes_no": 1, "three_level": 10, "scale": 4, "percent": 100}
@@ -53,12 +60,17 @@ def build(*, countries: int, cycles: int, actors: int, instruments: int) -> dict
     if Instrument.objects.filter(code__startswith="B-INS-").count() < instruments:
         with transaction.atomic():
             _build_instruments(isos, instruments)
+    if not StockInstrument.objects.filter(code__startswith="B-ST-").exists():
+        with transaction.atomic():
+            _build_stock(STOCK_PER_COUNTRY_CYCLE)
     return {
         "countries": len(isos),
         "assessments": expected,
         "answers": Answer.objects.filter(assessment__actor__code__startswith="B-").count(),
         "indicators": len(indicators),
         "instruments": Instrument.objects.count(),
+        "country-reported instruments": StockInstrument.objects.count(),
+        "reported interactions": StockInteraction.objects.count(),
     }
 
 
@@ -169,7 +181,16 @@ def _build_instruments(isos, wanted: int) -> None:
     new = range(have, wanted)
     _copy(
         Instrument._meta.db_table,
-        ["code", "name", "description", "tool_type_id", "paragraph", "link", "updated_at"],
+        [
+            "code",
+            "name",
+            "description",
+            "tool_type_id",
+            "paragraph",
+            "link",
+            "safeguard",
+            "updated_at",
+        ],
         (
             (
                 f"B-INS-{n:05d}",
@@ -178,6 +199,7 @@ def _build_instruments(isos, wanted: int) -> None:
                 tool_types[n % len(tool_types)],
                 None,
                 "",
+                False,
                 now,
             )
             for n in new
@@ -201,3 +223,58 @@ def _build_instruments(isos, wanted: int) -> None:
     _copy(
         Instrument.countries.through._meta.db_table, ["instrument_id", "country_id"], country_rows
     )
+
+
+def _build_stock(per_pair: int) -> None:
+    first: dict[tuple, int] = {}
+    for pk, country, cycle in (
+        Assessment.objects.filter(actor__code__startswith="B-", state="validated")
+        .order_by("id")
+        .values_list("id", "country_id", "cycle")
+    ):
+        first.setdefault((country, cycle), pk)
+    picked = dict(Instrument.objects.filter(code__in=STOCK_PICKED).values_list("code", "id"))
+    levels = ["subnational", "national", "bilateral"]
+    tools = ["strategy", "policy", "instrument", "framework", "research", "evidence", "data"]
+    entries = []
+    for (country, cycle), pk in first.items():
+        for code, instrument_id in picked.items():
+            entries.append(
+                StockInstrument(assessment_id=pk, code=code, instrument_id=instrument_id)
+            )
+        for n in range(per_pair - len(picked)):
+            entries.append(
+                StockInstrument(
+                    assessment_id=pk,
+                    code=f"B-ST-{country}-{cycle}-{n:02}",
+                    name=f"Reported instrument {n} of {country}",
+                    tool_type_id=tools[n % len(tools)],
+                    levels=[levels[n % len(levels)]],
+                    areas=["labour_migration"],
+                    safeguard=n % 5 == 0,
+                )
+            )
+    StockInstrument.objects.bulk_create(entries, batch_size=2000)
+    by_assessment: dict[int, list[int]] = {}
+    for pk, assessment_id in StockInstrument.objects.filter(
+        assessment_id__in=first.values()
+    ).values_list("id", "assessment_id"):
+        by_assessment.setdefault(assessment_id, []).append(pk)
+    interactions = []
+    for assessment_id, ids in by_assessment.items():
+        for n in range(len(ids) // 2):
+            incoherent = n % 3 == 0
+            interactions.append(
+                StockInteraction(
+                    assessment_id=assessment_id,
+                    source_id=ids[n],
+                    target_id=ids[-1 - n],
+                    score=-2 if incoherent else 1,
+                    rationale="bench",
+                    mitigations=(
+                        [{"safeguard": "ICRMW", "how": "bench"}] if incoherent and n % 2 else []
+                    ),
+                    no_mitigation=incoherent and not n % 2,
+                )
+            )
+    StockInteraction.objects.bulk_create(interactions, batch_size=2000)

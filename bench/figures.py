@@ -231,6 +231,10 @@ PAGES = [
     "/dashboards/compare/?cycle=2025",
     "/dashboards/interactions/",
     "/dashboards/interests/{iso}/",
+    # Issue #16: with 20 country-reported instruments in each country and cycle.
+    "/grid/?country={iso}&cycle=2025",
+    "/dashboards/country/{iso}/?cycle=2025",
+    "/dashboards/interactions/?country={iso}&cycle=2025",
 ]
 
 

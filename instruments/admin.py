@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db import models
 
-from instruments.models import Instrument, Interaction
+from instruments.models import Instrument, Interaction, Mitigation
 
 
 @admin.register(Instrument)
 class InstrumentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "tool_type", "paragraph"]
-    list_filter = ["tool_type", "levels", "areas"]
+    list_display = ["code", "name", "tool_type", "safeguard", "paragraph"]
+    list_filter = ["safeguard", "tool_type", "levels", "areas"]
     search_fields = ["code", "name"]
     filter_horizontal = ["levels", "areas"]
     autocomplete_fields = ["owners", "countries"]
@@ -16,9 +16,35 @@ class InstrumentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class MitigationInline(admin.TabularInline):
+    """The safeguards that limit an incoherence's harm (Mitigation.clean checks each)."""
+
+    model = Mitigation
+    fk_name = "interaction"
+    extra = 0
+    autocomplete_fields = ["safeguard"]
+
+
 @admin.register(Interaction)
 class InteractionAdmin(admin.ModelAdmin):
-    list_display = ["source", "target", "score"]
+    list_display = ["source", "target", "score", "mitigation_count"]
     list_filter = ["score"]
     autocomplete_fields = ["source", "target"]
     list_select_related = ["source", "target"]
+    search_fields = ["source__code", "target__code"]
+    inlines = [MitigationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_mitigations=models.Count("mitigations"))
+
+    @admin.display(description="mitigations", ordering="n_mitigations")
+    def mitigation_count(self, obj) -> int:
+        return obj.n_mitigations
+
+
+@admin.register(Mitigation)
+class MitigationAdmin(admin.ModelAdmin):
+    list_display = ["interaction", "safeguard", "how"]
+    autocomplete_fields = ["interaction", "safeguard"]
+    list_select_related = ["interaction__source", "interaction__target", "safeguard"]
+    search_fields = ["safeguard__code", "interaction__source__code", "interaction__target__code"]

@@ -1,8 +1,8 @@
 """The API of the catalogue's tools: instruments, their interactions and the Annex B grid."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 
 from actors.models import Actor
@@ -10,13 +10,14 @@ from coherence.api.filters import (
     BooleanFilter,
     CodeFilter,
     CountryFilter,
+    CycleFilter,
     read_by_the_view,
     validated_filters,
 )
 from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import AREA_CHOICES, Level, ToolKind
 from coherence.models import Country, PolicyArea
-from instruments.models import Instrument, Interaction
+from instruments.models import Instrument, Interaction, Mitigation
 from instruments.selectors import grid, instruments_for
 
 
@@ -64,6 +65,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "areas",
             "paragraph",
             "link",
+            "safeguard",
         ]
         extra_kwargs = {
             "code": {"help_text": "The instrument's code, unique in the catalogue."},
@@ -71,6 +73,10 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "description": {"help_text": "What it is and does; may be empty."},
             "paragraph": {"help_text": "The paragraph of the GFMD paper it illustrates, or null."},
             "link": {"help_text": "A web address of its text, or empty."},
+            "safeguard": {
+                "help_text": "Whether it protects migrants' rights or limits the harm another "
+                "policy does: only a safeguard may mitigate an incoherence."
+            },
         }
 
 
@@ -89,10 +95,13 @@ class InstrumentFilter(filters.FilterSet):
         help_text="The country's instruments (ISO3): those naming it, and also the regional "
         "and international ones that name no country at all.",
     )
+    safeguard = BooleanFilter(
+        field_name="safeguard", help_text="true: only safeguards; false: only the others."
+    )
 
     class Meta:
         model = Instrument
-        fields = ["level", "tool_type", "area", "country"]
+        fields = ["level", "tool_type", "area", "country", "safeguard"]
 
     def by_catalogue(self, queryset, name, value):
         return queryset  # applied together, as the grid applies them, in filter_queryset
@@ -124,6 +133,11 @@ class InstrumentViewSet(mixins.RetrieveModelMixin, ReadOnlyViewSet):
     lookup_value_regex = "[A-Z0-9][A-Z0-9-]{0,59}"
 
 
+class MitigationSerializer(serializers.Serializer):
+    safeguard = serializers.CharField(help_text="The code of the safeguard instrument.")
+    how = serializers.CharField(help_text="How the safeguard limits the incoherence's harm.")
+
+
 class InteractionSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The code of the instrument that acts."
@@ -138,11 +152,33 @@ class InteractionSerializer(serializers.ModelSerializer):
     incoherence = serializers.BooleanField(
         source="is_incoherence", read_only=True, help_text="A score of −2 or −3 (¶42)."
     )
+    mitigations = serializers.SerializerMethodField(
+        help_text="The safeguards that limit an incoherence's harm, each with how; empty "
+        "for an interaction that is no incoherence."
+    )
+    unmitigated = serializers.BooleanField(
+        read_only=True, help_text="An incoherence that no safeguard mitigates."
+    )
 
     class Meta:
         model = Interaction
-        fields = ["source", "target", "score", "rationale", "incoherence"]
+        fields = [
+            "source",
+            "target",
+            "score",
+            "rationale",
+            "incoherence",
+            "mitigations",
+            "unmitigated",
+        ]
+
         extra_kwargs = {"rationale": {"help_text": "Why the interaction has this score."}}
+
+    @extend_schema_field(MitigationSerializer(many=True))
+    def get_mitigations(self, interaction) -> list[dict]:
+        return [
+            {"safeguard": m.safeguard.code, "how": m.how} for m in interaction.mitigations.all()
+        ]
 
 
 class InteractionFilter(filters.FilterSet):
@@ -155,19 +191,37 @@ class InteractionFilter(filters.FilterSet):
         method="by_incoherence",
         help_text="true: only incoherences (a score of −2 or −3); false: only the others.",
     )
+    unmitigated = BooleanFilter(
+        method="by_unmitigated",
+        help_text="true: only the incoherences no safeguard mitigates; false: only the others.",
+    )
 
     class Meta:
         model = Interaction
-        fields = ["source", "target", "score", "incoherence"]
+        fields = ["source", "target", "score", "incoherence", "unmitigated"]
 
     def by_incoherence(self, queryset, name, value):
         return queryset.filter(score__lte=-2) if value else queryset.filter(score__gt=-2)
 
+    def by_unmitigated(self, queryset, name, value):
+        unmitigated = Q(score__lte=-2) & Q(mitigated=False)
+        queryset = queryset.with_mitigated()
+        return queryset.filter(unmitigated) if value else queryset.exclude(unmitigated)
+
 
 @extend_schema(tags=["catalogue"], summary="Instrument interactions, sorted by source and target")
 class InteractionViewSet(ReadOnlyViewSet):
-    queryset = Interaction.objects.select_related("source", "target").only(
-        "id", "score", "rationale", "source__code", "target__code"
+    queryset = (
+        Interaction.objects.select_related("source", "target")
+        .only("id", "score", "rationale", "source__code", "target__code")
+        .prefetch_related(
+            Prefetch(
+                "mitigations",
+                queryset=Mitigation.objects.select_related("safeguard")
+                .only("how", "interaction_id", "safeguard__code")
+                .order_by("safeguard__code"),
+            )
+        )
     )
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilter
@@ -198,10 +252,15 @@ class GridFilter(filters.FilterSet):
         method=read_by_the_view,
         help_text="Only this level's row: the other cells count 0.",
     )
+    cycle = CycleFilter(
+        method=read_by_the_view,
+        help_text="With `country`: also the instruments the country's validated assessments "
+        "of this cycle list (its stock-taking).",
+    )
 
     class Meta:
         model = Instrument
-        fields = ["country", "area", "level"]
+        fields = ["country", "area", "level", "cycle"]
 
 
 @extend_schema(
@@ -221,6 +280,7 @@ class GridViewSet(ReadOnlyViewSet):
         data = validated_filters(
             GridFilter(request.query_params, queryset=self.queryset, request=request)
         )
-        cells = grid(**{key: data.get(key) or None for key in ("country", "area", "level")})
+        keys = ("country", "area", "level", "cycle")
+        cells = grid(**{key: data.get(key) or None for key in keys})
         page = self.paginate_queryset(cells)
         return self.get_paginated_response(page)

@@ -28,6 +28,14 @@ class Instrument(models.Model):
         null=True, blank=True, help_text=_("The paragraph of the GFMD 2017 RT 1.1 paper.")
     )
     link = models.URLField(max_length=500, blank=True)
+    safeguard = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Protects migrants' rights or limits the harm another policy does (a convention, "
+            "non-refoulement, a complaint mechanism, social-security portability, an ethical "
+            "recruitment code, an independent evaluation): it may mitigate an incoherence."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -40,6 +48,33 @@ class Instrument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+INCOHERENCE = -2  # a score at or below this is an incoherence (¶42)
+
+
+def is_incoherence(score: int | None) -> bool:
+    return score is not None and score <= INCOHERENCE
+
+
+def safeguard_refusal(instrument: "Instrument | None") -> str | None:
+    """Why this instrument cannot mitigate an incoherence, or None."""
+    if instrument is None:
+        return str(_("Name the safeguard instrument that mitigates the incoherence."))
+    if not instrument.safeguard:
+        return str(
+            _("%(code)s is not a safeguard: only a safeguard instrument mitigates.")
+            % {"code": instrument.code}
+        )
+    return None
+
+
+class InteractionQuerySet(models.QuerySet):
+    def with_mitigated(self) -> "InteractionQuerySet":
+        """Each with `mitigated`: whether a safeguard mitigates it (one EXISTS, no join)."""
+        return self.annotate(
+            mitigated=models.Exists(Mitigation.objects.filter(interaction_id=models.OuterRef("pk")))
+        )
 
 
 class Interaction(models.Model):
@@ -64,6 +99,8 @@ class Interaction(models.Model):
     rationale = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InteractionQuerySet.as_manager()
+
     class Meta:
         ordering = ["source__code", "target__code"]
         constraints = [
@@ -81,10 +118,57 @@ class Interaction(models.Model):
 
     @property
     def is_incoherence(self) -> bool:
-        return self.score <= -2
+        return is_incoherence(self.score)
+
+    @property
+    def unmitigated(self) -> bool:
+        """An incoherence that no safeguard mitigates (reads prefetched mitigations)."""
+        return self.is_incoherence and not self.mitigations.all()
 
     def clean(self) -> None:
         if self.source_id and self.source_id == self.target_id:
             raise ValidationError(
                 {"target": _("An instrument cannot interact with itself; choose another.")}
             )
+
+
+class Mitigation(models.Model):
+    """A safeguard instrument that limits the harm of an incoherence (−2, −3), and how.
+    An incoherence with none is unmitigated."""
+
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="mitigations"
+    )
+    safeguard = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        related_name="mitigates",
+        limit_choices_to={"safeguard": True},
+    )
+    how = models.CharField(max_length=500, help_text=_("How the safeguard limits the harm."))
+
+    class Meta:
+        ordering = ["interaction", "safeguard__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "safeguard"], name="one_mitigation_per_safeguard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction} ← {self.safeguard.code}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.safeguard_id:
+            refusal = safeguard_refusal(self.safeguard)
+            if refusal:
+                errors["safeguard"] = refusal
+        if self.interaction_id and not self.interaction.is_incoherence:
+            errors["interaction"] = _(
+                "Only an incoherence (a score of −2 or −3) carries mitigations."
+            )
+        if not (self.how or "").strip():
+            errors["how"] = _("Say in a few words how the safeguard limits the harm.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,7 @@
 """Reads of the catalogue that pages, the API and exports share."""
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from coherence.choices import Level, ToolKind
@@ -25,22 +27,59 @@ def instruments_for(
     return queryset.distinct()
 
 
-def grid(*, country: str | None = None, area: str | None = None, level: str | None = None):
+# What else a country holds in a cycle, beyond the catalogue's instruments naming it:
+# functions registered by an app this one may not import (assessments registers the
+# validated stock-taking). Each takes (country, cycle, area, level) and gives the
+# (level, tool type, code) rows of instruments of its own and the ids of catalogue
+# instruments it adds.
+GridSource = Callable[[str, int, str | None, str | None], tuple[set, set[int]]]
+GRID_SOURCES: list[GridSource] = []
+
+
+def register_grid_source(source: GridSource) -> GridSource:
+    if source not in GRID_SOURCES:
+        GRID_SOURCES.append(source)
+    return source
+
+
+def _level_rows(ids, level: str | None):
+    rows = Instrument.levels.through.objects.filter(instrument_id__in=ids).values_list(
+        "governancelevel_id", "instrument__tool_type_id", "instrument__code"
+    )
+    return rows.filter(governancelevel_id=level) if level else rows
+
+
+def grid(
+    *,
+    country: str | None = None,
+    area: str | None = None,
+    level: str | None = None,
+    cycle: int | None = None,
+):
     """The Annex B grid: every (level, tool type) cell, inside out by level, with the
     count and codes of its instruments. An instrument on two levels is in both rows.
-    One query, whatever the number of instruments."""
+    One query, whatever the number of instruments; with a country and a cycle, also the
+    instruments the registered sources add (GRID_SOURCES), in a query or two each."""
     ids = instruments_for(country=country, area=area, level=level).values("id")
-    rows = (
-        Instrument.levels.through.objects.filter(instrument_id__in=ids)
-        .values_list("governancelevel_id", "instrument__tool_type_id", "instrument__code")
-        .order_by("instrument__code")
-    )
-    if level:
-        rows = rows.filter(governancelevel_id=level)
+    found = set(_level_rows(ids, level))
+    if country and cycle:
+        for source in GRID_SOURCES:
+            own, picked = source(country, cycle, area, level)
+            found |= own
+            if picked:
+                added = Instrument.objects.filter(pk__in=picked)
+                if area:
+                    added = added.filter(areas__code=area)
+                found |= set(_level_rows(added.values("id"), level))
     cells = {(lv, tt): [] for lv in Level.values for tt in ToolKind.values}
-    for level_code, tool_type, code in rows:
+    for level_code, tool_type, code in sorted(found, key=lambda row: row[2]):
         cells[(level_code, tool_type)].append(code)
     return [
         {"level": lv, "tool_type": tt, "count": len(codes), "instruments": codes}
         for (lv, tt), codes in cells.items()
     ]
+
+
+def grid_total(cells: list[dict]) -> int:
+    """The number of distinct instruments in a grid's cells."""
+    return len({code for cell in cells for code in cell["instruments"]})

@@ -41,8 +41,10 @@ from assessments.services import (
     AnswerInput,
     allowed_transitions,
     create_assessment,
+    return_for_correction,
     save_answers,
 )
+from assessments.stocktake.api import StocktakeActions
 from coherence.api.errors import APIError
 from coherence.api.views import ReadOnlyViewSet
 from coherence.choices import (
@@ -66,7 +68,11 @@ ONE_OBJECT = {"filter_backends": [], "pagination_class": None, "renderer_classes
     ),
 )
 class AssessmentViewSet(
-    DiscussionMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ReadOnlyViewSet
+    DiscussionMixin,
+    StocktakeActions,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    ReadOnlyViewSet,
 ):
     """Scoped by role (DESIGN §7): a focal point sees its own actor's assessments, a reviewer
     every one that is not a draft; partners are answered 404."""
@@ -186,12 +192,21 @@ class AssessmentViewSet(
         principal = principal_of(request.user)
         rule = TRANSITIONS[action_name]
         try:
-            done = TRANSITION_FUNCTIONS[action_name](
-                assessment,
-                by=request.user,
-                reason=serializer.validated_data.get("reason", ""),
-                indicators=serializer.validated_data.get("indicators") or None,
-            )
+            if serializer.validated_data.get("stocktake"):  # a return flagging entries
+                done = return_for_correction(
+                    assessment,
+                    by=request.user,
+                    reason=serializer.validated_data.get("reason", ""),
+                    indicators=serializer.validated_data.get("indicators") or None,
+                    stocktake=serializer.validated_data["stocktake"],
+                )
+            else:
+                done = TRANSITION_FUNCTIONS[action_name](
+                    assessment,
+                    by=request.user,
+                    reason=serializer.validated_data.get("reason", ""),
+                    indicators=serializer.validated_data.get("indicators") or None,
+                )
         except TransitionWrongState:
             if principal.role in rule.roles:
                 raise

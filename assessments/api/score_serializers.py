@@ -7,6 +7,7 @@ from assessments.models import (
     SCORE_FIGURES,
     ConsolidatedScore,
 )
+from assessments.stocktake.selectors import unmitigated_counts
 from coherence.choices import (
     AREA_CHOICES,
     Band,
@@ -16,6 +17,9 @@ from coherence.choices import (
     Link,
 )
 
+# DESIGN §6: every consolidated score also carries `unmitigated`, counted when read (the
+# catalogue's mitigations may change without a recompute).
+CONSOLIDATED_API_FIELDS = (*CONSOLIDATED_FIELDS, "unmitigated")
 SCORE_HELP = "0–100, or null where no indicator of it was answered."
 INDICATIVE_CROSSWALK = (
     "An indicative crosswalk from a self-assessment, not an official SDG 10.7.2 return."
@@ -111,6 +115,17 @@ class ScoreFiguresSerializer(serializers.Serializer):
     )
 
 
+class ConsolidatedScoreListSerializer(serializers.ListSerializer):
+    """A page of consolidated scores, their `unmitigated` counted for the page at once."""
+
+    def to_representation(self, data):
+        scores = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["unmitigated"] = unmitigated_counts(
+            (score.country_id, score.cycle) for score in scores
+        )
+        return [self.child.to_representation(score) for score in scores]
+
+
 class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
     """A country's consolidated score in a cycle, exactly as DESIGN §6 reads."""
 
@@ -129,12 +144,22 @@ class ConsolidatedScoreSerializer(ScoreFiguresSerializer):
         "scope is left out. " + INDICATIVE_CROSSWALK,
     )
 
+    unmitigated = serializers.IntegerField(
+        min_value=0,
+        help_text="The number of unmitigated incoherences among the country's validated "
+        "instruments of that cycle (stocktake/ lists them).",
+    )
+
+    class Meta:
+        list_serializer_class = ConsolidatedScoreListSerializer
+
     def get_fields(self):
         fields = super().get_fields()
-        return {name: fields[name] for name in CONSOLIDATED_FIELDS}
+        return {name: fields[name] for name in CONSOLIDATED_API_FIELDS}
 
     def to_representation(self, score):
-        return consolidated_json(score)
+        counts = self.context.get("unmitigated") or {}
+        return consolidated_json(score, counts.get((score.country_id, score.cycle)))
 
 
 # A crosswalk entry's keys in the order DESIGN §4 reads them (jsonb keeps its own order).
@@ -146,18 +171,25 @@ def crosswalk_json(entries: list[dict] | None) -> list[dict]:
     return [{key: entry.get(key) for key in CROSSWALK_KEYS} for entry in entries or []]
 
 
-def consolidated_json(score: ConsolidatedScore) -> dict:
-    """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order."""
+def consolidated_json(
+    score: ConsolidatedScore, unmitigated: int | None = None, *, with_unmitigated: bool = True
+) -> dict:
+    """The score as DESIGN §6 reads it: every field of CONSOLIDATED_FIELDS, in order, then
+    `unmitigated` (counted here unless given; left out for readers that do not show it)."""
+    if not with_unmitigated:
+        unmitigated = 0
+    elif unmitigated is None:
+        pair = (score.country_id, score.cycle)
+        unmitigated = unmitigated_counts([pair])[pair]
     derived = {
         "country": score.country_id,
         "framework": score.framework.code,
         "computed_at": _timestamp(score.computed_at),
         "crosswalk": crosswalk_json(score.crosswalk),
+        "unmitigated": unmitigated,
     }
-    return {
-        name: derived[name] if name in derived else getattr(score, name)
-        for name in CONSOLIDATED_FIELDS
-    }
+    fields = CONSOLIDATED_API_FIELDS if with_unmitigated else CONSOLIDATED_FIELDS
+    return {name: derived[name] if name in derived else getattr(score, name) for name in fields}
 
 
 class AssessmentScoreSerializer(ScoreFiguresSerializer):

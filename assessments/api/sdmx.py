@@ -187,4 +187,7 @@ class SDMXViewSet(APIViewMixin, viewsets.GenericViewSet):
         )
         filterset = ScoreFilter(request.query_params, queryset=scores)
         validated_filters(filterset)  # malformed or unknown values: a 400 naming them
-        return messages.data_message(consolidated_json(score) for score in filterset.qs)
+        # SDMX's measures are the scores and the crosswalk: no unmitigated count to read.
+        return messages.data_message(
+            consolidated_json(score, with_unmitigated=False) for score in filterset.qs
+        )

@@ -234,3 +234,9 @@ class ReturnSerializer(ReasonSerializer):
         required=False,
         help_text="Indicator code → comment: return only these for correction.",
     )
+    stocktake = serializers.DictField(
+        child=StrictCharField(max_length=5000),
+        required=False,
+        help_text="Stock-taking entry (an instrument's code, or SOURCE>TARGET for an "
+        "interaction) → comment: return these for correction.",
+    )

@@ -15,6 +15,7 @@ from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
 from assessments.evidence.api import PREFIX as EVIDENCE_PREFIX
 from assessments.evidence.api import DocumentViewSet
+from assessments.stocktake.api import StocktakeViewSet
 from coherence.api.renderers import CSVRenderer
 from coherence.api.views import APIViewMixin
 from coherence.api.vocabularies import AreaViewSet, LevelViewSet, ToolTypeViewSet
@@ -47,6 +48,7 @@ router = Router()
 # Partners pull scores most: their URLs are matched first.
 router.register("scores", ScoreViewSet, basename="score")
 router.register("crosswalk", CrosswalkViewSet, basename="crosswalk")
+router.register("stocktake", StocktakeViewSet, basename="stocktake")
 router.register("levels", LevelViewSet, basename="level")
 router.register("tool-types", ToolTypeViewSet, basename="tool-type")
 router.register("areas", AreaViewSet, basename="area")

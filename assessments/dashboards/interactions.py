@@ -11,7 +11,7 @@ from assessments.dashboards import charts
 from assessments.dashboards.common import area_names, page
 from coherence.models import Country
 from coherence.tables import bad_request, table
-from instruments.grid.filters import BadFilter, parse_area, parse_country
+from instruments.grid.filters import BadFilter, parse_area, parse_country, parse_cycle
 from instruments.models import Instrument, Interaction
 from instruments.selectors import instruments_for
 
@@ -120,6 +120,7 @@ def interactions(request):
     try:
         country = parse_country(request.GET)
         area = parse_area(request.GET)
+        cycle = parse_cycle(request.GET)  # with a country: its stock-taking's incoherences
     except BadFilter as problem:
         return bad_request(request, str(problem))
     exporting = "export" in request.GET
@@ -169,7 +170,8 @@ def interactions(request):
     ]
     position = {(s, t): v for s, t, v in pairs}
     context = {
-        "filters": {"country": country, "area": area},
+        "filters": {"country": country, "area": area, "cycle": cycle},
+        "cycle_filter": True,
         "countries": list(Country.objects.values_list("iso3", "name")),
         "areas": list(area_names().items()),
         "total": total,

@@ -31,6 +31,7 @@ from assessments.models import (
     FrameworkVersion,
     Indicator,
 )
+from assessments.stocktake import sheet as stock_sheet
 from assessments.values import InvalidValue, parse_value
 from coherence.choices import Perspective
 from coherence.models import Country
@@ -85,6 +86,7 @@ class ImportResult:
     answers_changed: int = 0
     transitions: int = 0
     untouched: int = 0
+    stock_changed: int = 0  # stock-taking entries written from the `stocktake` sheet
 
     def __str__(self) -> str:
         return _(
@@ -709,7 +711,7 @@ def _refused_as_rows(plans: list[_Plan]):
         raise _refusal(exc, plans[exc.index or 0]) from exc
 
 
-def _write(plans: list[_Plan], target: str, by) -> ImportResult:
+def _write(plans: list[_Plan], target: str, by, stock=None) -> ImportResult:
     """Write every plan in one transaction, a step at a time over all assessments: create
     the new ones, save the answers, then each transition — through the batch services,
     so that a thousand assessments cost the queries of one."""
@@ -746,6 +748,13 @@ def _write(plans: list[_Plan], target: str, by) -> ImportResult:
                 by=by,
             )
         result.answers_changed = sum(len(s.changed) for s in saved)
+        if stock is not None and stock.rows:
+            codes = _actor_codes(active)
+            by_key = {
+                (p.assessment.country_id, p.assessment.cycle, codes[p.actor_id]): p.assessment
+                for p in active
+            }
+            result.stock_changed = stock_sheet.write(stock, by_key, by)
 
         # Every assessment's actions in their order: all submissions, then all validations.
         for action in (Action.SUBMIT, Action.VALIDATE):
@@ -754,6 +763,10 @@ def _write(plans: list[_Plan], target: str, by) -> ImportResult:
                 services.transition_many([plan.assessment for plan in moving], action, by=by)
             result.transitions += len(moving)
     return result
+
+
+def _actor_codes(plans: list[_Plan]) -> dict[int, str]:
+    return dict(Actor.objects.filter(pk__in={p.actor_id for p in plans}).values_list("pk", "code"))
 
 
 def _name_of(file, filename: str | None) -> str:
@@ -784,8 +797,42 @@ def import_responses(
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     limits = file_limits() if only_assessment is None else upload_limits(only_assessment)
-    plans = _check(read_table(file, _name_of(file, filename), limits), only_assessment)
-    return _write(plans, status, by if by is not None else services.importer_user())
+    name = _name_of(file, filename)
+    frame = read_table(file, name, limits)
+    stock = _check_stock(file, name, limits, frame, only_assessment)
+    try:
+        plans = _check(frame, only_assessment)
+    except ImportRejected as rejected:
+        if stock.errors:  # both sheets' errors, together
+            raise ImportRejected(rejected.errors + _stock_errors(stock)) from None
+        raise
+    if stock.errors:
+        raise ImportRejected(_stock_errors(stock))
+    return _write(plans, status, by if by is not None else services.importer_user(), stock)
+
+
+def _check_stock(file, name, limits, frame, only_assessment) -> stock_sheet.StockPlan:
+    """The workbook's `stocktake` sheet checked (an empty plan where it has none)."""
+    try:
+        stock_frame = stock_sheet.read(file, name, limits)
+    except readers.Refused as exc:
+        raise ImportRejected([RowError(*problem) for problem in exc.problems]) from None
+    keys = set()
+    if {"country", "cycle", "actor"} <= set(frame.columns):
+        for country, cycle, actor in zip(
+            frame["country"], frame["cycle"], frame["actor"], strict=True
+        ):
+            try:
+                keys.add(
+                    (str(country).strip().upper(), int(str(cycle).strip()), str(actor).strip())
+                )
+            except ValueError:
+                continue
+    return stock_sheet.check(stock_frame, keys, only_assessment)
+
+
+def _stock_errors(stock: stock_sheet.StockPlan) -> list[RowError]:
+    return [RowError(*problem) for problem in stock.errors]
 
 
 __all__ = ["ImportRejected", "ImportResult", "RowError", "import_responses", "read_table"]

@@ -89,11 +89,14 @@ def _all_blank(stream: BinaryIO) -> bool:
     return True
 
 
-def read_table(file, filename: str, *, columns: Iterable[str], limits: Limits) -> pd.DataFrame:
+def read_table(
+    file, filename: str, *, columns: Iterable[str], limits: Limits, sheet: str | None = None
+) -> pd.DataFrame | None:
     """The file as an all-string DataFrame of its known `columns` in the order they come:
     cells trimmed, names lower-case, index = the row number a spreadsheet shows, the header
     being row 1 in a file that starts with it, attrs["header_row"] its own. Blank rows are
-    left out but keep their numbers. Raises Refused."""
+    left out but keep their numbers. Raises Refused. `sheet`: read that sheet of an XLSX
+    only — None where the file has no such sheet (a CSV has none)."""
     with opened(file) as stream:
         start = stream.tell()
         head = stream.read(4)
@@ -102,8 +105,10 @@ def read_table(file, filename: str, *, columns: Iterable[str], limits: Limits) -
         if suffix == ".xls" or head == b"\xd0\xcf\x11\xe0":
             raise _refused(_("old Excel (.xls) files are not read: save it as .xlsx or CSV"))
         if suffix in (".xlsx", ".xlsm") or (suffix not in (".csv", ".txt") and head[:2] == b"PK"):
-            with _xlsx_rows(stream, limits) as rows:
-                return _table(rows, tuple(columns), limits)
+            with _xlsx_rows(stream, limits, sheet) as rows:
+                return None if rows is None else _table(rows, tuple(columns), limits)
+        if sheet is not None:
+            return None
         rows = _csv_rows(stream)
         try:
             return _table(rows, tuple(columns), limits)
@@ -150,7 +155,9 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
 
 
 @contextmanager
-def _xlsx_rows(stream: BinaryIO, limits: Limits) -> Iterator[Iterator[list[str]]]:
+def _xlsx_rows(
+    stream: BinaryIO, limits: Limits, named: str | None = None
+) -> Iterator[Iterator[list[str]] | None]:
     from openpyxl import load_workbook
 
     try:
@@ -183,7 +190,12 @@ def _xlsx_rows(stream: BinaryIO, limits: Limits) -> Iterator[Iterator[list[str]]
         sheets = workbook.worksheets
         if not sheets:
             raise _refused(_("the workbook has no sheet"))
-        sheet = next((s for s in sheets if s.title.strip().lower() == "responses"), sheets[0])
+        wanted = named or "responses"
+        sheet = next((s for s in sheets if s.title.strip().lower() == wanted), None)
+        if sheet is None and named is not None:
+            yield None
+            return
+        sheet = sheet or sheets[0]
         sheet.reset_dimensions()  # rows as long as their own cells, not as the sheet says
         rows = _sheet_rows(sheet)
         try:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessments.models import Assessment
+from assessments.stocktake import sheet as stock_sheet
 from assessments.values import format_value
 from coherence.choices import AnswerType
 
@@ -122,6 +123,7 @@ def template_bytes(assessment: Assessment, indicators, answers, documents=None) 
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS.get(name, 11)
     sheet.freeze_panes = "E2"
     _instructions(workbook.create_sheet("instructions"), assessment)
+    stock_sheet.fill_sheet(workbook.create_sheet(stock_sheet.SHEET), assessment, _text)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -175,6 +177,12 @@ def _instructions(sheet, assessment: Assessment) -> None:
         _(
             "The column 'documents' names the files attached to each answer as evidence; it "
             "is not read back: attach or remove files on the assessment's page."
+        ),
+        _(
+            "6. The sheet 'stocktake' lists the country's instruments (kind instrument: a "
+            "catalogue code alone, or a new one's code, name, tool_type, levels) and their "
+            "interactions (kind interaction: source, target, score −3 to +3, rationale; for "
+            "−2 or −3 the mitigations as CODE: how; CODE: how, or none = yes)."
         ),
     ]
     for row, line in enumerate(lines, 1):

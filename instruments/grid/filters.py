@@ -18,6 +18,8 @@ class GridFilters:
     country: str | None = None
     area: str | None = None
     level: str | None = None
+    # With a country: also the instruments its validated stock-taking of that cycle lists.
+    cycle: int | None = None
 
     def params(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -53,12 +55,22 @@ def parse_area(params) -> str | None:
     return value or None
 
 
+def parse_cycle(params) -> int | None:
+    value = (params.get("cycle") or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise BadFilter(_("Unknown cycle: “%(v)s” (a year from 2000 to 2100).") % {"v": value})
+    return int(value)
+
+
 def parse_grid_filters(params) -> GridFilters:
     """Validated filters from a query string; BadFilter names the first unknown value."""
     return GridFilters(
         country=parse_country(params),
         area=parse_area(params),
         level=_choice(params, "level", Level.values, _("level")),
+        cycle=parse_cycle(params),
     )
 
 

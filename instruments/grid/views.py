@@ -22,7 +22,7 @@ from instruments.grid.filters import (
     parse_grid_filters,
 )
 from instruments.grid.tables import cell_instruments, compare_rows
-from instruments.selectors import grid, instruments_for
+from instruments.selectors import grid, grid_total
 
 CELL_PAGE_SIZE = 100
 
@@ -62,7 +62,7 @@ def grid_page(request):
     levels = filters.levels
     cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
     figure = grid_figure(cells, levels=levels, title=_("Instruments by level and tool type"))
-    total = instruments_for(**vars(filters)).count()
+    total = grid_total(cells)
     return render(
         request,
         "grid/grid.html",
@@ -75,6 +75,7 @@ def grid_page(request):
             "gaps": sum(1 for row in figure["data"][0]["z"] for n in row if not n),
             "total": total,
             "cell_url": cell_url,
+            "cycle_filter": True,
             **_options(),
             **_export_links(request, "dashboards:grid_export"),
         },

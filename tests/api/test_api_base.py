@@ -49,6 +49,8 @@ MATRIX = [
     # Published profiles (DESIGN §7): readable without a token, the one anonymous exception
     # of the router (what each caller sees is tested in tests/profile).
     ("get", "published/", None, PUBLISHED),
+    ("get", "stocktake/", None, CATALOGUE),
+    ("get", "stocktake/?country=PHL&cycle=2025", None, CATALOGUE),
     ("get", "assessments/", None, expect(401, 404, 200, 200, 200)),
     ("get", "assessments/{draft}/", None, expect(401, 404, 200, 404, 404)),
     ("get", "assessments/{submitted}/", None, expect(401, 404, 404, 404, 200)),
@@ -127,6 +129,39 @@ MATRIX = [
         "assessments/{mda_draft}/answers/H-INS-01/documents/",
         None,
         expect(401, 404, 404, 400, 404),
+    ),
+    ("get", "assessments/{draft}/stocktake/", None, expect(401, 404, 200, 404, 404)),
+    ("get", "assessments/{validated}/stocktake/", None, expect(401, 404, 404, 404, 200)),
+    (
+        "post",
+        "assessments/{draft}/stocktake/instruments/",
+        {"code": "PHL-LMP"},
+        expect(401, 404, 201, 404, 404),
+    ),
+    (
+        "post",
+        "assessments/{submitted}/stocktake/instruments/",
+        {"code": "PHL-LMP"},
+        expect(401, 404, 404, 404, 403),
+    ),
+    # The draft lists no instrument yet: its own focal point is told so (400).
+    (
+        "post",
+        "assessments/{draft}/stocktake/interactions/",
+        {"source": "PHL-LMP", "target": "MIGOF", "score": 1, "rationale": "¶24"},
+        expect(401, 404, 400, 404, 404),
+    ),
+    (
+        "delete",
+        "assessments/{draft}/stocktake/instruments/PHL-LMP/",
+        None,
+        expect(401, 404, 404, 404, 404),
+    ),
+    (
+        "delete",
+        "assessments/{submitted}/stocktake/interactions/PHL-LMP/MIGOF/",
+        None,
+        expect(401, 404, 404, 404, 403),
     ),
     # Each list's CSV, an operation of its own (`?format=csv` on the list answers the same).
     ("get", "levels.csv", None, CATALOGUE),
@@ -293,7 +328,7 @@ def test_every_read_has_an_etag_and_answers_304(world, clients):
 
 
 def test_every_list_is_paginated(world, clients):
-    assert len(LISTS) == 12  # every list endpoint of DESIGN §6
+    assert len(LISTS) == 13  # every list endpoint of DESIGN §6 (stocktake/ also filtered)
     for path, roles in LISTS:
         body = clients[reader(roles)].get(API + fill(path, world)).json()
         assert list(body) == ["count", "next", "previous", "results"], path

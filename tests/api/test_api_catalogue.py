@@ -127,6 +127,7 @@ def test_an_instrument_reads_with_lists_of_codes(partner, catalogue):
         "areas": ["diaspora_remittances", "labour_migration"],
         "paragraph": 34,
         "link": "https://example.org/naga",
+        "safeguard": False,
     }
 
 
@@ -190,6 +191,8 @@ def test_interactions_read_with_codes_and_the_incoherence_flag(partner, interact
             "score": 0,
             "rationale": "Consistent.",
             "incoherence": False,
+            "mitigations": [],
+            "unmitigated": False,
         },
         {
             "source": "PHL-CHE-MP",
@@ -197,6 +200,8 @@ def test_interactions_read_with_codes_and_the_incoherence_flag(partner, interact
             "score": -2,
             "rationale": "Counteracts.",
             "incoherence": True,
+            "mitigations": [],
+            "unmitigated": True,
         },
         {
             "source": "PHL-LMP",
@@ -204,6 +209,8 @@ def test_interactions_read_with_codes_and_the_incoherence_flag(partner, interact
             "score": 2,
             "rationale": "Reinforces.",
             "incoherence": False,
+            "mitigations": [],
+            "unmitigated": False,
         },
     ]
 

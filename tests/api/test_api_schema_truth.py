@@ -195,6 +195,7 @@ def read_paths(world) -> dict[str, str]:
         f"{EVIDENCE}/": documents,
         f"{EVIDENCE}/{{id}}/": f"{documents}{document.pk}/",
         f"{EVIDENCE}/{{id}}/download/": f"{documents}{document.pk}/download/",
+        "/api/v1/assessments/{id}/stocktake/": f"assessments/{world['validated'].pk}/stocktake/",
     }
     return values
 

@@ -52,6 +52,7 @@ EXPECTED = {
     ],
     "stale": False,
     "crosswalk": [],  # the factories' framework tags nothing (test_api_crosswalk.py tags it)
+    "unmitigated": 0,  # no stock-taking (tests/stocktake/test_stocktake_api.py has some)
 }
 
 FIELDS = [
@@ -70,6 +71,7 @@ FIELDS = [
     "stale",
     "computed_at",
     "crosswalk",
+    "unmitigated",
 ]
 
 

@@ -192,8 +192,8 @@ def test_crosswalk_measures_follow_the_scores_body(world, clients, monkeypatch):
 
     real = score_serializers.consolidated_json
 
-    def with_crosswalk(score):
-        body = real(score)
+    def with_crosswalk(score, *args, **kwargs):
+        body = real(score, *args, **kwargs)
         body["crosswalk"] = crosswalk_entries()
         return body
 

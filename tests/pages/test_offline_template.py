@@ -55,7 +55,7 @@ def test_the_template_holds_the_current_answers_in_the_import_format(client_of, 
         'attachment; filename="coherence-PHL-2026-PHL-DMW.xlsx"'
     )
     book = workbook_of(response)
-    assert book.sheetnames == ["responses", "instructions"]
+    assert book.sheetnames == ["responses", "instructions", "stocktake"]
     sheet = book["responses"]
     assert [c.value for c in sheet[1]] == [
         "country",

@@ -23,12 +23,14 @@ pytestmark = pytest.mark.django_db
 
 # Measured on SQLite; a new query in these pages must be a decision, not an accident.
 # The form: session, user, membership, assessment, indicators, answers, instruments,
-# score, consolidated score, transition log, evidence documents.
-FORM_QUERIES = 11
-# The form's, plus the other assessments and their answers, and the discussion's comments
-# and read markers; the review summary (completeness, charts, departures, the answers'
-# filter) adds none; the evidence documents one.
-REVIEW_QUERIES = 15
+# score, consolidated score, transition log, evidence documents; the stock-taking section's
+# instruments and interactions, and for its forms the catalogue's codes, the safeguards,
+# the actors.
+FORM_QUERIES = 16
+# The form's but the section's forms, plus the other assessments and their answers, and the
+# discussion's comments and read markers; the review summary (completeness, charts,
+# departures, the answers' filter) adds none; the evidence documents one.
+REVIEW_QUERIES = 17
 SAVE_QUERIES = 22  # the form's reads, then save_answers' lock, bulk writes and history
 START_QUERIES = 7  # with the unread comments of every assessment listed, in one query
 QUEUE_QUERIES = 8  # one table (no consolidated scores), and the unread comments in one query

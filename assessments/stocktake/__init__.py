@@ -1,0 +1,1 @@
+"""Stock-taking in an assessment: the country's instruments, interactions, mitigations."""

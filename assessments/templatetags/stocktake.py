@@ -1,0 +1,125 @@
+"""`{% stocktake_section %}`: the stock-taking section of an assessment's page, with what
+it reads itself, so the page's view and template change by one line."""
+
+from django import template
+
+from actors.models import Actor
+from actors.roles import principal_of
+from assessments import rules
+from assessments.services import allowed_transitions
+from assessments.stocktake.api import own_stock
+from coherence.choices import AREA_CODES, Level, ToolKind
+from instruments.models import Instrument, Interaction
+from instruments.selectors import instruments_for
+
+register = template.Library()
+
+SCORES = [3, 2, 1, 0, -1, -2, -3]
+
+
+@register.inclusion_tag("assessments/_stocktake.html", takes_context=True)
+def stocktake_section(context, assessment):
+    request = context["request"]
+    principal = principal_of(request.user)
+    stock = own_stock(assessment, fresh=False)
+    can_edit = (
+        principal.is_focal_point
+        and principal.actor_id == assessment.actor_id
+        and not rules.answers_locked(assessment.state)
+    )
+    section = {
+        "assessment": assessment,
+        "stock": stock,
+        "can_edit": can_edit,
+        "unmitigated": sum(1 for i in stock["interactions"] if i["unmitigated"]),
+        "csrf_token": context.get("csrf_token"),
+        # A reviewer returning the assessment may tick entries in the return form.
+        "returning": "return" in allowed_transitions(request.user, assessment),
+    }
+    if can_edit:
+        listed = {i["code"] for i in stock["instruments"]}
+        section.update(
+            {
+                "catalogue": list(
+                    instruments_for(country=assessment.country_id)
+                    .exclude(code__in=listed)
+                    .order_by("code")
+                    .values_list("code", "name")
+                ),
+                "safeguards": list(
+                    Instrument.objects.filter(safeguard=True)
+                    .order_by("code")
+                    .values_list("code", "name")
+                )
+                + [(i["code"], i["name"]) for i in stock["instruments"] if i["safeguard"]],
+                "actors": list(
+                    Actor.objects.filter(country_id=assessment.country_id)
+                    .order_by("code")
+                    .values_list("code", "name")
+                ),
+                "tool_types": list(ToolKind.choices),
+                "levels": list(Level.choices),
+                "areas": [(code, code) for code in AREA_CODES],
+                "scores": SCORES,
+            }
+        )
+    return section
+
+
+@register.inclusion_tag("dashboards/_unmitigated.html")
+def unmitigated_list(country, cycle, area=None):
+    """The unmitigated incoherences first: a country's in a cycle (its validated
+    stock-taking and the paper's among its instruments), else the catalogue's."""
+    from assessments.stocktake.selectors import country_stock
+
+    if country and cycle:
+        stock = country_stock(country, cycle)
+        rows = [r for r in stock.interactions if r["unmitigated"]]
+        divergences = stock.divergences
+    else:
+        catalogue = Interaction.objects.with_mitigated().filter(score__lte=-2, mitigated=False)
+        if country or area:
+            chosen = instruments_for(country=country, area=area)
+            catalogue = catalogue.filter(
+                source_id__in=chosen.values("id"), target_id__in=chosen.values("id")
+            )
+        rows = [
+            {
+                "source": i.source.code,
+                "target": i.target.code,
+                "score": i.score,
+                "rationale": i.rationale,
+                "origin": "paper",
+            }
+            for i in catalogue.select_related("source", "target").order_by(
+                "score", "source__code", "target__code"
+            )
+        ]
+        divergences = []
+    return {"rows": rows, "divergences": divergences, "country": country, "cycle": cycle}
+
+
+@register.inclusion_tag("dashboards/_tools_safeguards.html")
+def tools_and_safeguards(country, cycle):
+    """A country's tools and safeguards in a cycle: its validated instruments by level and
+    tool type, the incoherences among them with their mitigations, the unmitigated ones."""
+    from assessments.stocktake.selectors import country_stock
+
+    stock = country_stock(country, cycle)
+    counts = {(lv, tt): 0 for lv in Level.values for tt in ToolKind.values}
+    for row in stock.instruments:
+        for level in row["levels"]:
+            counts[(level, row["tool_type"])] += 1
+    grid = [
+        {"level": label, "cells": [counts[(lv, tt)] for tt in ToolKind.values]}
+        for lv, label in Level.choices
+    ]
+    return {
+        "stock": stock,
+        "grid": grid,
+        "tools": [label for _code, label in ToolKind.choices],
+        "safeguards": [r for r in stock.instruments if r["safeguard"]],
+        "incoherences": stock.incoherences,
+        "unmitigated": stock.unmitigated,
+        "divergences": stock.divergences,
+    }

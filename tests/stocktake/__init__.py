@@ -1,0 +1,1 @@
+"""Tests of safeguards, mitigations and stock-taking (issue #16)."""

@@ -1,0 +1,90 @@
+"""Validated stock-taking on the dashboards and the grid page: the country dashboard's
+"tools and safeguards", the interactions dashboard's unmitigated incoherences first, the
+grid of a country in a cycle; each read by the roles that may read the country."""
+
+import pytest
+
+from tests.stocktake.test_stocktake_api import validated_with_stock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def phl_2026(catalogue, users, safeguards):
+    validated_with_stock(catalogue, users, "PHL-DMW", "focal_phl", mitigated=False)
+    validated_with_stock(catalogue, users, "PHL-DOH", "focal_phl_health", mitigated=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("focal_phl", 200),
+        ("focal_phl_health", 200),  # another actor of the same country
+        ("focal_mda", 404),  # another country's focal point
+        ("reviewer", 200),
+        ("partner", 200),
+        ("anonymous", 302),
+    ],
+)
+def test_the_country_dashboard_shows_tools_and_safeguards(client_of, phl_2026, role, status):
+    response = client_of(role).get("/dashboards/country/PHL/?cycle=2026")
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert 'id="tools-safeguards"' in page
+        assert "PHL-NAGA-PLAN" in page
+        assert "divergence" in page  # −3 by the DMW, −2 by the DOH
+        assert 'id="unmitigated-count">0<' in page  # the DOH names a safeguard
+
+
+def test_the_country_dashboard_counts_an_unmitigated_incoherence(
+    client_of, catalogue, users, safeguards
+):
+    validated_with_stock(catalogue, users, "PHL-DMW", "focal_phl", mitigated=False)
+    page = client_of("reviewer").get("/dashboards/country/PHL/?cycle=2026").content.decode()
+    assert 'id="unmitigated-count">1<' in page
+
+
+@pytest.mark.parametrize(("role", "status"), [("reviewer", 200), ("anonymous", 302)])
+def test_the_interactions_dashboard_lists_unmitigated_incoherences_first(
+    client_of, catalogue, users, safeguards, role, status
+):
+    validated_with_stock(catalogue, users, "PHL-DMW", "focal_phl", mitigated=False)
+    response = client_of(role).get("/dashboards/interactions/?country=PHL&cycle=2026")
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        first = page.index('id="unmitigated"')
+        assert first < page.index('id="table-matrix-grid"') if "table-matrix-grid" in page else True
+        table = page[first : page.index("</section>", first)]
+        assert "PHL-NAGA-PLAN" in table and "PHL-DMW" in table
+        assert "PHL-CHE-MP" not in table  # the paper's is mitigated
+
+
+def test_a_bad_cycle_is_a_400_naming_it(client_of, phl_2026):
+    response = client_of("reviewer").get("/dashboards/interactions/?country=PHL&cycle=20x6")
+    assert response.status_code == 400
+    assert "20x6" in response.content.decode()
+
+
+def test_the_grid_page_of_a_country_and_cycle_holds_its_instruments(client_of, phl_2026):
+    page = client_of("reviewer").get("/grid/?country=PHL&cycle=2026").content.decode()
+    assert "PHL-NAGA-PLAN" in page
+    assert "PHL-NAGA-PLAN" not in client_of("reviewer").get("/grid/?country=PHL").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/dashboards/country/PHL/?cycle=2026", 16),
+        ("/dashboards/interactions/?country=PHL&cycle=2026", 16),
+        ("/grid/?country=PHL&cycle=2026", 10),
+    ],
+)
+def test_the_pages_read_in_a_fixed_number_of_queries(
+    client_of, phl_2026, django_assert_max_num_queries, url, queries
+):
+    client = client_of("reviewer")
+    client.get(url)
+    with django_assert_max_num_queries(queries):
+        assert client.get(url).status_code == 200

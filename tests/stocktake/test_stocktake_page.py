@@ -1,0 +1,162 @@
+"""The stock-taking section of the fill-in page: who may use its forms (role × country),
+what is refused with a message naming the field, and what the page shows."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.stocktake.models import StockInstrument, StockInteraction
+from assessments.stocktake.services import InstrumentInput, save_instrument
+
+pytestmark = pytest.mark.django_db
+
+NEW = {
+    "op": "add_instrument",
+    "code": "PHL-NAGA-PLAN",
+    "name": "Naga City migration plan",
+    "tool_type": "strategy",
+    "levels": ["subnational"],
+    "owner": "PHL-NAGA",
+}
+
+
+def post(client, assessment, data):
+    return client.post(reverse("assessments:stocktake", args=[assessment.pk]), data)
+
+
+def errors_of(response) -> str:
+    content = response.content.decode()
+    return content if '<li class="error">' in content else ""
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "written"),
+    [
+        ("focal_phl", 302, True),
+        ("focal_phl_health", 404, False),  # another actor of the same country
+        ("focal_mda", 404, False),  # another country's focal point
+        ("reviewer", 404, False),  # a draft: reviewers do not see it
+        ("partner", 404, False),
+        ("anonymous", 302, False),  # to sign in
+    ],
+)
+def test_who_may_list_an_instrument_on_a_draft(client_of, assessment, role, status, written):
+    response = post(client_of(role), assessment, NEW)
+    assert response.status_code == status
+    assert StockInstrument.objects.exists() == written
+    if role == "anonymous":
+        assert response.url.startswith("/accounts/login/")
+
+
+def test_a_reviewer_of_a_submitted_assessment_is_refused_on_the_page(client_of, assessment, users):
+    services.submit(assessment, by=users["focal_phl"])
+    response = post(client_of("reviewer"), assessment, NEW)
+    assert response.status_code == 200
+    assert "Only the assessment&#x27;s own focal point" in errors_of(response)
+    assert not StockInstrument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"code": "PHL-LMP"}, "code: The code PHL-LMP already exists in the catalogue"),
+        ({"levels": ["orbital"]}, "levels: Levels are one or more of"),
+        ({"tool_type": "dream"}, "tool_type: Unknown tool type"),
+    ],
+)
+def test_a_bad_instrument_is_refused_naming_the_field(client_of, assessment, change, words):
+    response = post(client_of("focal_phl"), assessment, {**NEW, **change})
+    assert response.status_code == 200
+    assert words in errors_of(response)
+    assert not StockInstrument.objects.exists()
+
+
+@pytest.fixture
+def listed(assessment, users, safeguards):
+    for spec in (
+        InstrumentInput(code="PHL-LMP"),
+        InstrumentInput(**{k: v for k, v in NEW.items() if k != "op"}),
+    ):
+        save_instrument(assessment, by=users["focal_phl"], spec=spec)
+    return assessment
+
+
+INCOHERENCE = {
+    "op": "add_interaction",
+    "source": "PHL-NAGA-PLAN",
+    "target": "PHL-LMP",
+    "score": "-3",
+    "rationale": "¶16: the plans pull apart.",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"target": "PHL-NAGA-PLAN"}, "target: An instrument cannot interact with itself"),
+        ({"score": "9"}, "score: The score is a whole number from −3 to +3"),
+        ({}, "mitigations: An incoherence names the safeguards"),
+        (
+            {"mitigation-1-safeguard": "PHL-LMP", "mitigation-1-how": "It helps."},
+            "mitigations: PHL-LMP is not a safeguard",
+        ),
+    ],
+)
+def test_a_bad_interaction_is_refused_naming_the_field(client_of, listed, change, words):
+    response = post(client_of("focal_phl"), listed, {**INCOHERENCE, **change})
+    assert response.status_code == 200
+    assert words in errors_of(response)
+    assert not StockInteraction.objects.exists()
+
+
+def test_an_unmitigated_incoherence_shows_on_the_page(client_of, listed):
+    client = client_of("focal_phl")
+    response = post(client, listed, {**INCOHERENCE, "no_mitigation": "on"})
+    assert response.status_code == 302
+    page = client.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    assert 'id="stocktake"' in page
+    assert "1 unmitigated incoherence" in page
+    assert "PHL-NAGA-PLAN" in page
+
+
+def test_a_locked_assessment_refuses_an_edit_and_hides_the_forms(client_of, listed, users):
+    services.submit(listed, by=users["focal_phl"])
+    client = client_of("focal_phl")
+    response = post(client, listed, {"op": "remove_instrument", "code": "PHL-LMP"})
+    assert "its stock-taking is locked" in errors_of(response)
+    assert StockInstrument.objects.filter(code="PHL-LMP").exists()
+    page = client.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    assert 'id="stock-add-instrument"' not in page
+
+
+def test_the_section_reads_in_a_fixed_number_of_queries(
+    client_of, listed, django_assert_max_num_queries
+):
+    client = client_of("focal_phl")
+    url = reverse("assessments:detail", args=[listed.pk])
+    client.get(url)
+    with django_assert_max_num_queries(16):  # the form's 10, the section's 6
+        assert client.get(url).status_code == 200
+
+
+def test_a_reviewer_returns_a_stocktaking_entry_from_the_page(client_of, listed, users):
+    services.submit(listed, by=users["focal_phl"])
+    reviewer = client_of("reviewer")
+    page = reviewer.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    assert 'name="stock-flag" value="PHL-NAGA-PLAN" form="return-form"' in page
+    response = reviewer.post(
+        reverse("assessments:return", args=[listed.pk]),
+        {
+            "reason": "Check the plan's year.",
+            "stock-flag": ["PHL-NAGA-PLAN"],
+            "stock-comment-PHL-NAGA-PLAN": "Is it the 2024 plan?",
+        },
+    )
+    assert response.status_code == 302
+    entry = StockInstrument.objects.get(code="PHL-NAGA-PLAN")
+    assert (entry.flagged, entry.flag_comment) == (True, "Is it the 2024 plan?")
+    focal = client_of("focal_phl")
+    refused = post(focal, listed, {"op": "remove_instrument", "code": "PHL-LMP"})
+    assert "Only the entries returned for correction may change." in errors_of(refused)
+    done = post(focal, listed, {"op": "remove_instrument", "code": "PHL-NAGA-PLAN"})
+    assert done.status_code == 302
