@@ -165,6 +165,8 @@ def test_csv_keeps_negative_numbers_as_numbers(catalogue, partner):
         "score": "-3",
         "rationale": "'-no",
         "incoherence": "true",
+        "mitigations": "",
+        "unmitigated": "true",
     }
 
 
@@ -177,7 +179,9 @@ def test_csv_flattens_nested_texts_into_columns(catalogue, partner):
 
 def test_csv_of_an_empty_list_still_has_its_header(catalogue, partner):
     response = partner.get(API + "interactions/?format=csv")
-    assert response.content.decode().splitlines() == ["source,target,score,rationale,incoherence"]
+    assert response.content.decode().splitlines() == [
+        "source,target,score,rationale,incoherence,mitigations,unmitigated"
+    ]
 
 
 def test_csv_pages_link_to_the_next_page(catalogue, partner):

@@ -9,6 +9,7 @@ from assessments import errors, services
 from assessments.api import assessments as api_views
 from assessments.models import Answer, Assessment, TransitionLog
 from assessments.services import AnswerInput
+from assessments.stocktake.errors import StockRefused
 from coherence import errors as kinds
 from tests.api.conftest import assert_error, client_for
 
@@ -36,7 +37,10 @@ def kind_of(cls: type) -> type:
 
 
 def test_every_refusal_a_service_raises_is_of_exactly_one_kind():
-    families = {errors.TransitionRefused, errors.AnswersRefused}
+    # A family (the error `code`: transitions, answers, stock-taking) is of no kind itself;
+    # only its members are raised.
+    families = {errors.TransitionRefused, errors.AnswersRefused, StockRefused}
+    assert {cls for cls in refusal_classes() if cls.__subclasses__()} == families
     for cls in refusal_classes() - families:
         assert cls.http_status == STATUS[kind_of(cls)], cls
         assert cls.kind == kind_of(cls).kind, cls
