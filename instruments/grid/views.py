@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from actors.roles import principal_of
 from coherence.choices import Level, ToolKind
+from coherence.countries import country_name
 from coherence.models import Country, GovernanceLevel, PolicyArea
 from coherence.tables import bad_request
 from instruments.grid.charts import cell_index, grid_figure, grid_matrix, level_labels, tool_labels
@@ -29,10 +30,24 @@ CELL_PAGE_SIZE = 100
 
 def _options() -> dict:
     return {
-        "countries": list(Country.objects.values_list("iso3", "name")),
+        "countries": sorted(
+            (
+                (iso3, country_name(iso3, name))
+                for iso3, name in Country.objects.values_list("iso3", "name")
+            ),
+            key=lambda c: c[1],
+        ),
         "areas": [(a.code, a.translated("name")) for a in PolicyArea.objects.all()],
         "levels": list(Level.choices),
     }
+
+
+def _area_label(code: str | None) -> str:
+    """The policy area's name in the user's language (one query, when filtered by area)."""
+    if not code:
+        return ""
+    area = PolicyArea.objects.filter(code=code).first()
+    return area.translated("name") if area else code
 
 
 def _export_redirect(request, name: str):
@@ -92,7 +107,7 @@ def cell_page(request):
         return bad_request(request, str(problem))
     instruments = cell_instruments(filters, tool_type).prefetch_related(
         Prefetch("levels", queryset=GovernanceLevel.objects.order_by("rank")),
-        Prefetch("countries", queryset=Country.objects.only("iso3")),
+        Prefetch("countries", queryset=Country.objects.only("iso3", "name")),
     )
     page = Paginator(instruments, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -105,6 +120,8 @@ def cell_page(request):
             "principal": principal_of(request.user),
             "filters": filters,
             "level_label": level_labels()[level],
+            "country_label": country_name(filters.country) if filters.country else "",
+            "area_label": _area_label(filters.area),
             "tool_label": tool_labels()[tool_type],
             "page_obj": page,
             "query": params.urlencode(),
@@ -127,6 +144,8 @@ def compare_page(request):
         "principal": principal_of(request.user),
         "a": a,
         "b": b,
+        "a_name": country_name(a) if a else "",
+        "b_name": country_name(b) if b else "",
         "filters": fa,
         **_options(),
     }
