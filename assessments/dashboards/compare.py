@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from assessments.dashboards import charts
 from assessments.dashboards.common import BadRequest, dimension_labels, page, parse_cycle
 from assessments.selectors import visible_scores
-from coherence.choices import Dimension
-from coherence.choices import Band
+from coherence.choices import Band, Dimension
 from coherence.countries import country_name
 from coherence.tables import bad_request, table
 
