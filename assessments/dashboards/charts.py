@@ -83,7 +83,7 @@ def _all_alike(values: Sequence, at_least: int = 3) -> bool:
 
 
 def _title(text: str) -> dict:
-    return {"text": text, "x": 0, "xanchor": "left"}
+    return {"text": text, "x": 0, "xanchor": "left", "yref": "paper", "automargin": True}
 
 
 def plain(text) -> str:

@@ -92,7 +92,9 @@ def grid_figure(
             }
         ],
         "layout": {
-            "title": {"text": title},
+            # yref paper + automargin: the title never overlaps the top tick labels,
+            # which a phone's width turns upright
+            "title": {"text": title, "yref": "paper", "automargin": True},
             "xaxis": {
                 "type": "category",
                 "tickvals": tools,
