@@ -173,10 +173,13 @@ def interactions(request):
     position = {(s, t): v for s, t, v in pairs}
     context = {
         "filters": {"country": country, "area": area},
-        "countries": [
-            (iso3, country_name(iso3, name))
-            for iso3, name in Country.objects.values_list("iso3", "name")
-        ],
+        "countries": sorted(
+            (
+                (iso3, country_name(iso3, name))
+                for iso3, name in Country.objects.values_list("iso3", "name")
+            ),
+            key=lambda c: c[1],
+        ),
         "areas": list(area_names().items()),
         "total": total,
         "incoherence_total": incoherence_total,

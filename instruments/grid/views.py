@@ -76,7 +76,9 @@ def grid_page(request):
     cells = grid(**vars(filters))
     levels = filters.levels
     cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
-    figure = grid_figure(cells, levels=levels, title=_("Instruments by level and tool type"))
+    # No title inside the chart: its column names stand on top, upright on a phone, where a
+    # title would cover them; the page's caption says what it is.
+    figure = grid_figure(cells, levels=levels)
     total = instruments_for(**vars(filters)).count()
     return render(
         request,
@@ -154,8 +156,9 @@ def compare_page(request):
         levels = fa.levels
         ia, ib = cell_index(cells_a), cell_index(cells_b)
         top = max(c["count"] for c in cells_a + cells_b)
-        note_a = {k: _("%(c)s: %(n)d") % {"c": b, "n": ib[k]["count"]} for k in ia}
-        note_b = {k: _("%(c)s: %(n)d") % {"c": a, "n": ia[k]["count"]} for k in ib}
+        name_a, name_b = context["a_name"], context["b_name"]
+        note_a = {k: _("%(c)s: %(n)d") % {"c": name_b, "n": ib[k]["count"]} for k in ia}
+        note_b = {k: _("%(c)s: %(n)d") % {"c": name_a, "n": ia[k]["count"]} for k in ib}
         rows = compare_rows(cells_a, cells_b, levels, a, b)
         lv_labels, tt_labels = level_labels(), tool_labels()
         shown = [
