@@ -101,6 +101,9 @@ def test_french_numbers_in_a_chart_and_a_table(page, dashboards_data):
     assert "90\u00a0%" in page.locator("#table-areas").inner_text()  # coverage 0.9
     headline = page.locator(".headline").inner_text()
     assert "63,4" in headline and "Établi" in headline
+    # Plotly's own toolbar speaks French too
+    png = "#plot-summary .modebar-btn[data-title='Télécharger le graphique en PNG']"
+    assert page.locator(png).count() == 1
 
 
 @pytest.mark.parametrize(
