@@ -10,8 +10,8 @@ class InterestInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "type", "level", "country"]
-    list_filter = ["type", "level", "country"]
+    list_display = ["code", "name", "type", "level", "country", "leads_publication"]
+    list_filter = ["type", "level", "leads_publication", "country"]
     search_fields = ["code", "name"]
     list_select_related = ["country"]
     autocomplete_fields = ["parent", "country"]

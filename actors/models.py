@@ -27,10 +27,23 @@ class Actor(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     paragraph = models.PositiveSmallIntegerField(null=True, blank=True)
+    # DESIGN §7: the one actor of a country whose focal points publish its profile.
+    leads_publication = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The country's lead actor: its focal points publish and withdraw the country's "
+            "profile. One per country."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=models.Q(leads_publication=True),
+                name="one_lead_actor_per_country",
+            ),
             models.CheckConstraint(
                 condition=models.Q(type__in=ActorType.values), name="actor_type"
             ),

@@ -9,6 +9,8 @@ from assessments.models import (
     FrameworkVersion,
     Indicator,
     IndicatorConsolidation,
+    Publication,
+    PublicationLog,
     TransitionLog,
 )
 
@@ -134,3 +136,19 @@ class ConsolidatedScoreAdmin(ReadOnlyAdmin):
 class IndicatorConsolidationAdmin(ReadOnlyAdmin):
     list_display = ["country", "cycle", "indicator", "value", "spread", "n"]
     list_select_related = ["country", "indicator"]
+
+
+# Publication (issue #18): read here; the lead actor's focal points publish on the profile
+# page, through assessments.publication (the lead actor is set on the actor).
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    list_display = ["country", "cycle", "audience", "published_by", "published_at"]
+    list_filter = ["audience"]
+    list_select_related = ["country", "published_by"]
+
+
+@admin.register(PublicationLog)
+class PublicationLogAdmin(ReadOnlyAdmin):
+    list_display = ["country", "cycle", "action", "audience", "by", "at"]
+    list_filter = ["action", "audience"]
+    list_select_related = ["country", "by"]

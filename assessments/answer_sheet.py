@@ -4,6 +4,7 @@ and area, read from the stored answers and parsed from a save."""
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -61,6 +62,11 @@ class Block:
     conflict: dict | None = None
     instrument_options: str = ""
     instrument_labels: list[str] = field(default_factory=list)
+    # The fill-in page's section and filter (assessments.fill_in): where a link to this
+    # question leads from the page shown, whether the filter hides it.
+    link: str = ""
+    hidden: bool = False
+    full_picker: bool = False
     # The reviewer's return form, re-shown after an error.
     return_checked: bool = False
     return_comment: str = ""
@@ -116,13 +122,29 @@ class Block:
 
     @property
     def display_value(self) -> str:
+        """The answer as the fill-in form labels it ("10 — fully", "42.5 %"), never a
+        bare number where the framework gives the scale a label."""
         if self.entry == NA:
             return _("not applicable")
         if self.entry == "yes":
             return _("yes")
         if self.entry == "no":
             return _("no")
-        return self.entry
+        if self.entry and self.is_percent:
+            return f"{self.entry} %"
+        labels = dict(CHOICES.get(self.indicator.answer_type, []))
+        return str(labels.get(self.entry, self.entry))
+
+    @property
+    def href(self) -> str:
+        return self.link or f"#ind-{self.code}"
+
+    @property
+    def first_field_id(self) -> str:
+        """The id of the block's first control: where an error summary's link leads."""
+        if self.is_percent:
+            return f"v-{self.code}"
+        return self.choices[0]["id"]
 
     @property
     def choices(self) -> list[dict]:
@@ -156,6 +178,11 @@ class Group:
     @property
     def total(self) -> int:
         return len(self.all_blocks)
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the fill-in page's filter hides every question of the group."""
+        return all(b.hidden for b in self.all_blocks)
 
     @property
     def all_blocks(self) -> list[Block]:
@@ -234,6 +261,13 @@ class AnswerSheet:
         )
 
     def groups(self) -> list[Group]:
+        """Dimension groups, each with its policy-area groups of blocks, every block's
+        instruments ready to show."""
+        groups = self.grouped()
+        self.prepare_instruments(self.blocks.values())
+        return groups
+
+    def grouped(self) -> list[Group]:
         """Dimension groups, each with its policy-area groups of blocks."""
         dimensions = {code: Group(code, str(label)) for code, label in Dimension.choices}
         areas: dict[tuple, Group] = {}
@@ -246,36 +280,42 @@ class AnswerSheet:
                 )
                 dimensions[indicator.dimension].areas.append(areas[key])
             areas[key].blocks.append(block)
-        self._prepare_instruments()
         return [group for group in dimensions.values() if group.areas]
 
-    def _prepare_instruments(self) -> None:
-        """Each editable block's picker options, built here rather than in the template:
-        150 pickers of some 80 instruments each is 12,000 options a page. Read-only blocks
-        list the names of the instruments chosen."""
-        # Each instrument's option rendered once, chosen and not: a format_html call per
-        # option of every picker would cost some 60 ms a page.
-        options = [
-            (
-                code,
-                format_html('<option value="{}">{} — {}</option>', code, code, name),
-                format_html('<option value="{}" selected>{} — {}</option>', code, code, name),
-            )
-            for code, name in self.instruments or []
-        ]
-        offered = set(self.instrument_names)
-        for block in self.blocks.values():
+    def prepare_instruments(self, blocks, *, full: str = "") -> None:
+        """Each editable block's picker: its chosen instruments, checked (one outside the
+        list, after an import or a catalogue change, stays chosen); every instrument for
+        the block named by `full` only. The others come from `instrument_template`, once
+        a page: a section of 45 pickers of some 160 instruments each would be 7,000
+        checkboxes and a megabyte. Read-only blocks list the names of those chosen."""
+        checked = '<label><input type="checkbox" name="i-{}" value="{}" checked> {}</label>'
+        for block in blocks:
             block.instrument_labels = [self.instrument_label(code) for code in block.instruments]
             if not block.editable:
                 continue
-            chosen = set(block.instruments)
-            html = [selected if code in chosen else plain for code, plain, selected in options]
-            # An instrument outside the list (an import, a catalogue change) stays chosen.
-            html += [
-                format_html('<option value="{}" selected>{}</option>', code, code)
-                for code in sorted(chosen - offered)
+            html = [
+                format_html(checked, block.code, code, self.instrument_label(code))
+                for code in block.instruments
             ]
+            block.full_picker = block.code == full
+            if block.full_picker:
+                html += [
+                    format_html(checked.replace(" checked", ""), block.code, code, label)
+                    for code, label in self.instrument_choices
+                    if code not in block.instruments
+                ]
             block.instrument_options = _joined(html)
+
+    @cached_property
+    def instrument_template(self) -> SafeString:
+        """Every instrument on offer as an unticked checkbox named `i-@`: the page's
+        script puts a copy into a picker, naming it after the picker's block."""
+        box = '<label><input type="checkbox" name="i-@" value="{}"> {}</label>'
+        return _joined([format_html(box, code, label) for code, label in self.instrument_choices])
+
+    @cached_property
+    def instrument_choices(self) -> list[tuple[str, str]]:
+        return [(code, self.instrument_label(code)) for code, _name in self.instruments or []]
 
     def instrument_label(self, code: str) -> str:
         name = self.instrument_names.get(code)

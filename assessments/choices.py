@@ -19,3 +19,15 @@ class Action(models.TextChoices):
 
 
 EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+
+class Audience(models.TextChoices):
+    """To whom a country's profile is published (DESIGN §7)."""
+
+    PEERS = "peers", _("Peers: every signed-in focal point and reviewer")
+    PUBLIC = "public", _("Public: anyone, without signing in")
+
+
+class PublicationAction(models.TextChoices):
+    PUBLISH = "publish", _("Published")
+    WITHDRAW = "withdraw", _("Withdrawn")

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor
 from assessments import rules
-from assessments.choices import State
+from assessments.choices import Audience, PublicationAction, State
 from coherence.choices import (
     AnswerType,
     Band,
@@ -414,3 +414,58 @@ class IndicatorConsolidation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id} {self.cycle} {self.indicator_id}: {self.value}"
+
+
+# --- Publication of a country's profile (DESIGN §7, issue #18) -----------------------------
+
+
+class Publication(models.Model):
+    """A validated cycle's country profile, published by the country's lead actor to its
+    peers or to the public. No row: not published (the default)."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="publications")
+    cycle = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_CYCLE), MaxValueValidator(MAX_CYCLE)]
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["country", "cycle"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "cycle"], name="one_publication_per_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(audience__in=Audience.values), name="publication_audience"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.cycle}: {self.audience}"
+
+
+class PublicationLog(models.Model):
+    """Append-only: who published or withdrew which country's profile, to whom, when."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    cycle = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=10, choices=PublicationAction.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "cycle", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.cycle}: {self.action} ({self.audience})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError(_("The publication log is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The publication log is append-only."))

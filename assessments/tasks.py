@@ -85,3 +85,11 @@ def _catch_up_on_start(sender, **kwargs) -> None:
     from assessments.services import delay_safely
 
     delay_safely(requeue_stale_scores, 0)
+
+
+@shared_task(acks_late=True, **_RETRY)
+def render_profile_pdf(iso3: str, cycle: int, scope: str, language: str) -> str | None:
+    """A country profile's PDF, rendered and stored (issue #18); idempotent."""
+    from assessments import pdf
+
+    return pdf.render_and_store(iso3, cycle, scope, language)

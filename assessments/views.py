@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
 from assessments.exchange import workbook
 from assessments.exchange.importer import ImportRejected, import_responses
+from assessments.fill_in import after_save, choose, page_url
 from assessments.forms import NewAssessmentForm, QueueFilterForm, ReasonForm, ReturnForm, UploadForm
 from assessments.models import Answer, Assessment, AssessmentScore, FrameworkVersion, Indicator
 from assessments.selectors import (
@@ -109,7 +109,8 @@ def _listed(queryset):
     return _with_progress(
         list(
             queryset.select_related("country", "actor", "score").annotate(
-                answered=Count("answers", filter=answered)
+                answered=Count("answers", filter=answered),
+                flagged=Count("answers", filter=Q(answers__flagged=True)),
             )
         )
     )
@@ -440,8 +441,18 @@ def _render_detail(
             block.return_checked = code in return_form.data.getlist("flag")
             block.return_comment = return_form.comments.get(code, "")
             block.return_error = return_form.comment_errors.get(code, "")
-    groups = sheet.groups()
+    page = None
+    if sheet.can_edit:
+        # One section of the form at a time (assessments.fill_in), asked for in the query
+        # or, on a refused save, in the posted form.
+        page = choose(sheet, sheet.grouped(), request.POST or request.GET)
+        sheet.prepare_instruments((b for g in page.groups for b in g.all_blocks), full=page.pick)
+        groups = page.groups
+    else:
+        groups = sheet.groups()
     context = {
+        "page": page,
+        "error_blocks": [b for b in sheet.ordered_blocks() if b.error],
         "principal": principal,
         "assessment": assessment,
         "sheet": sheet,
@@ -522,7 +533,7 @@ def save(request, pk: int):
                 request,
                 _("You had changed nothing; the page now shows the answers someone else saved."),
             )
-            return redirect("assessments:detail", assessment.pk)
+            return redirect(after_save(sheet, sheet.grouped(), request.POST))
         return _refused(request, refusal, assessment, sheet=sheet)
     if result.changed:
         messages.success(
@@ -532,7 +543,8 @@ def save(request, pk: int):
         )
     else:
         messages.info(request, _("Nothing had changed: there was nothing to save."))
-    return redirect("assessments:detail", assessment.pk)
+    # Back to the same section, at the question the user was at (fill_in.after_save).
+    return redirect(after_save(sheet, sheet.grouped(), request.POST))
 
 
 @login_required
@@ -694,6 +706,6 @@ def history(request, pk: int, code: str):
             "indicator": indicator,
             "question": indicator.translated("question"),
             "entries": entries,
-            "back": reverse("assessments:detail", args=[assessment.pk]) + f"#ind-{indicator.code}",
+            "back": page_url(assessment.pk, indicator.dimension, anchor=indicator.code),
         },
     )

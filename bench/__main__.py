@@ -9,7 +9,9 @@ the framework's indicators — then measures each figure against its baseline:
 - importing a 100,000-row CSV vs a raw COPY of the same answers;
 - hostile uploads (issue #13): peak memory and seconds of each, against a tiny file;
 - dashboard pages: server time and query count with 200 countries, 10,000 instruments;
-- the scores API under gunicorn (2 workers) vs a bare Django view, with wrk.
+- the scores API under gunicorn (2 workers) vs a bare Django view, with wrk;
+- the country profile (issue #18): the page, its PDF rendered and served from storage, a
+  public profile under 32 concurrent readers from the cache vs the bare view.
 
 Uses DATABASE_URL when set, else creates the database `coherence_bench` on
 127.0.0.1:5432. Never run it against a database whose data you want to keep.
@@ -45,7 +47,7 @@ def main() -> int:
         "--skip",
         nargs="*",
         default=[],
-        choices=["recompute", "one", "import", "uploads", "pages", "api"],
+        choices=["recompute", "one", "import", "uploads", "pages", "fill-in", "api", "profile"],
     )
     args = parser.parse_args()
 
@@ -88,8 +90,14 @@ def main() -> int:
         results += figures.hostile_uploads()
     if "pages" not in args.skip:
         results += figures.pages()
+    if "fill-in" not in args.skip:
+        results += figures.fill_in_page()
     if "api" not in args.skip:
         results += figures.api()
+    if "profile" not in args.skip:
+        from bench.profile import profile
+
+        results += profile()
     print()
     print(f"{'figure':58} {'value':>14} {'baseline':>14} {'ratio':>8}  goal")
     for r in results:

@@ -268,6 +268,72 @@ def pages() -> list[dict]:
     return out
 
 
+def _bench_fill_in():
+    """A draft of a bench actor (cycle 2090, outside the data set's cycles) with every
+    indicator answered, and a focal point of that actor."""
+    from django.contrib.auth import get_user_model
+
+    from actors.models import Actor, Membership
+    from assessments import services
+
+    actor = Actor.objects.filter(code__startswith="B-").order_by("code").first()
+    user, _ = get_user_model().objects.get_or_create(username="bench-focal")
+    Membership.objects.update_or_create(user=user, defaults={"role": "focal_point", "actor": actor})
+    assessment = Assessment.objects.filter(actor=actor, cycle=2090).first()
+    if assessment is None:
+        assessment = services.create_assessment(actor=actor, cycle=2090, by=user)
+    if not assessment.answers.exists():
+        values = {"yes_no": 1.0, "three_level": 5.0, "scale": 2.0, "percent": 50.0}
+        services.save_answers(
+            assessment,
+            by=user,
+            version=assessment.version,
+            answers={
+                i.code: services.AnswerInput(value=values[i.answer_type], evidence="bench")
+                for i in assessment.framework.indicators.all()
+            },
+        )
+    return user, assessment
+
+
+def fill_in_page() -> list[dict]:
+    """The fill-in page as a focal point opens it (one section: a dimension) and with
+    every section on one page, against the bare sign-in page in the same run."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    user, assessment = _bench_fill_in()
+    client = Client()
+    client.force_login(user)
+
+    def median_ms(url: str) -> tuple[float, int, int]:
+        client.get(url)  # warm
+        times = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+        return statistics.median(times), len(queries), len(response.content)
+
+    baseline, _q, _b = median_ms("/accounts/password_change/")
+    out = []
+    total = assessment.framework.indicators.count()
+    for query, what in (("", "one section"), ("?section=all", "every section")):
+        ms, count, size = median_ms(f"/assessments/{assessment.pk}/{query}")
+        out.append(
+            {
+                "name": f"fill-in page, {what} of {total} indicators (ms; queries; KB)",
+                "value": f"{ms:.0f}; {count}q; {size // 1024}",
+                "baseline": f"{baseline:.0f} ms (password page)",
+                "ratio": _ratio(ms, baseline),
+                "goal": "< 300 ms",
+            }
+        )
+    return out
+
+
 def _wrk(url: str, headers: dict, seconds: int = 10) -> tuple[float, float]:
     cmd = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency"]
     for key, value in headers.items():
@@ -367,7 +433,15 @@ def api() -> list[dict]:
         server.wait(timeout=20)
 
 
-__all__ = ["clear_import_cycle", "full_recompute", "one_assessment", "import_csv", "pages", "api"]
+__all__ = [
+    "clear_import_cycle",
+    "full_recompute",
+    "one_assessment",
+    "import_csv",
+    "pages",
+    "fill_in_page",
+    "api",
+]
 
 
 def hostile_uploads() -> list[dict]:

@@ -1,4 +1,5 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path
 
 from coherence.urls import urlpatterns as product
@@ -11,4 +12,16 @@ def constant(request):
     return JsonResponse(BODY)
 
 
-urlpatterns = [path("bench/constant/", constant), *product]
+def public_uncached(request, iso3: str, cycle: int):
+    """A public profile rendered on every request, as the view does on a cache miss."""
+    from assessments.dashboards.public import _public_profile
+
+    context = _public_profile(iso3, cycle)
+    return HttpResponse(render_to_string("profile/public_profile.html", context))
+
+
+urlpatterns = [
+    path("bench/constant/", constant),
+    path("bench/public-uncached/<str:iso3>/<int:cycle>/", public_uncached),
+    *product,
+]

@@ -10,6 +10,7 @@ from actors.api import ActorViewSet
 from assessments.api.assessments import AssessmentViewSet
 from assessments.api.crosswalk import CrosswalkViewSet
 from assessments.api.indicators import IndicatorViewSet
+from assessments.api.published import PublishedViewSet
 from assessments.api.scores import ScoreViewSet
 from assessments.api.sdmx import SDMXViewSet
 from coherence.api.renderers import CSVRenderer
@@ -54,6 +55,7 @@ router.register("grid", GridViewSet, basename="grid")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("sdmx", SDMXViewSet, basename="sdmx")
+router.register("published", PublishedViewSet, basename="published")
 
 
 def csv_routes(router) -> list:

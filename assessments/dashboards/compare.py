@@ -4,12 +4,11 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from django.contrib.auth.decorators import login_required
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.dashboards import charts
 from assessments.dashboards.common import BadRequest, dimension_labels, page, parse_cycle
-from assessments.selectors import visible_scores
+from assessments.publication import comparable_scores, country_link
 from coherence.choices import Band, Dimension
 from coherence.countries import country_name
 from coherence.tables import bad_request, table
@@ -58,7 +57,8 @@ def compare(request):
         key, descending = parse_sort(request.GET)
     except BadRequest as problem:
         return bad_request(request, str(problem))
-    scores = visible_scores(request.user)
+    # A focal point compares its own country with the cycles others published (issue #18).
+    scores = comparable_scores(request.user)
     cycles = list(scores.order_by("-cycle").values_list("cycle", flat=True).distinct())
     if cycle is None and cycles:
         cycle = cycles[0]
@@ -91,7 +91,7 @@ def compare(request):
             _("Assessments"),
             *[short[d] for d in Dimension.values],
         ],
-        links=[reverse("dashboards:country", args=[r[0]]) + f"?cycle={cycle}" for r in records],
+        links=[country_link(request.user, r[0], cycle) for r in records],
         sortable=True,
         hidden=("country",),
         # On screen the name reads in the user's language; the export keeps the stored one.

@@ -34,8 +34,9 @@ SCORE_FIELDS = tuple(
 )
 
 
-def divergence_rows(country: str, cycle: int) -> list[dict]:
-    """Indicator by indicator, widest spread first, the question in the user's language."""
+def divergence_rows(country: str, cycle: int, limit: int | None = None) -> list[dict]:
+    """Indicator by indicator, widest spread first (the first `limit`), the question in the
+    user's language."""
     consolidations = (
         IndicatorConsolidation.objects.filter(country_id=country, cycle=cycle)
         .filter(spread__isnull=False)
@@ -52,6 +53,8 @@ def divergence_rows(country: str, cycle: int) -> list[dict]:
         )
         .order_by(F("spread").desc(), "indicator__rank", "indicator__code")
     )
+    if limit is not None:
+        consolidations = consolidations[:limit]
     return [
         {
             "code": c.indicator.code,

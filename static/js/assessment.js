@@ -16,13 +16,15 @@
     return !!(number && number.value.trim() !== "");
   }
 
-  function updateProgress(form) {
-    var counts = {};
-    var blocks = form.querySelectorAll("[data-indicator]");
-    var total = 0;
-    blocks.forEach(function (block) {
+  // The page holds one section of the form: a count is the server's figure plus what
+  // changed on this page since it loaded, so the other sections' answers still count.
+  var initial = null;
+
+  function countsOf(form) {
+    var counts = { all: 0 };
+    form.querySelectorAll("[data-indicator]").forEach(function (block) {
       var yes = answered(block) ? 1 : 0;
-      total += yes;
+      counts.all += yes;
       var group = block.parentElement.closest("[data-group]");
       while (group) {
         var key = group.getAttribute("data-group");
@@ -30,14 +32,23 @@
         group = group.parentElement ? group.parentElement.closest("[data-group]") : null;
       }
     });
+    return counts;
+  }
+
+  function updateProgress(form) {
+    var counts = countsOf(form);
     document.querySelectorAll("[data-progress]").forEach(function (el) {
       var key = el.getAttribute("data-progress");
-      var value = key === "all" ? total : (counts[key] || 0);
-      el.textContent = String(value);
+      if (!el.hasAttribute("data-server")) {
+        el.setAttribute("data-server", el.textContent.trim());
+      }
+      var server = parseInt(el.getAttribute("data-server"), 10) || 0;
+      el.textContent = String(server + (counts[key] || 0) - (initial[key] || 0));
     });
   }
 
   function setUp(form) {
+    initial = countsOf(form);
     var dirty = false;
     var note = form.querySelector("[data-dirty-note]");
     function markDirty() {
@@ -48,6 +59,7 @@
     if (form.hasAttribute("data-unsaved")) { markDirty(); }
     form.addEventListener("change", function (event) {
       var target = event.target;
+      if (!target.name) { return; } // a picker's filter box: not an answer
       if (target.name && target.name.indexOf("na-") === 0 && target.checked) {
         var number = form.querySelector("#v-" + CSS.escape(target.name.slice(3)));
         if (number) { number.value = ""; }
@@ -55,7 +67,8 @@
       markDirty();
       updateProgress(form);
     });
-    form.addEventListener("input", function () {
+    form.addEventListener("input", function (event) {
+      if (!event.target.name) { return; }
       markDirty();
       updateProgress(form);
     });

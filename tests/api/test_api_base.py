@@ -16,6 +16,10 @@ API = "/api/v1/"
 CATALOGUE = {"anonymous": 401, "partner": 200, "focal_phl": 200, "focal_mda": 200, "reviewer": 200}
 
 
+# What anyone may read, without a token: what countries have published (issue #18).
+PUBLISHED = {"anonymous": 200, "partner": 200, "focal_phl": 200, "focal_mda": 200, "reviewer": 200}
+
+
 def expect(anonymous, partner, focal_phl, focal_mda, reviewer) -> dict:
     return dict(zip(ROLES, (anonymous, partner, focal_phl, focal_mda, reviewer), strict=True))
 
@@ -42,6 +46,9 @@ MATRIX = [
     ("get", "sdmx/structure/", None, CATALOGUE),
     ("get", "sdmx/data/", None, CATALOGUE),
     ("get", "crosswalk/", None, CATALOGUE),
+    # Published profiles (DESIGN §7): readable without a token, the one anonymous exception
+    # of the router (what each caller sees is tested in tests/profile).
+    ("get", "published/", None, PUBLISHED),
     ("get", "assessments/", None, expect(401, 404, 200, 200, 200)),
     ("get", "assessments/{draft}/", None, expect(401, 404, 200, 404, 404)),
     ("get", "assessments/{submitted}/", None, expect(401, 404, 404, 404, 200)),
@@ -94,6 +101,7 @@ MATRIX = [
     ("get", "indicators.csv", None, CATALOGUE),
     ("get", "grid.csv?country=PHL", None, CATALOGUE),
     ("get", "scores.csv", None, CATALOGUE),
+    ("get", "published.csv", None, PUBLISHED),
     ("get", "assessments.csv", None, expect(401, 404, 200, 200, 200)),
     ("get", "no-such-thing/", None, expect(401, 404, 404, 404, 404)),
     ("get", "assessments/not-a-number/", None, expect(401, 404, 404, 404, 404)),
@@ -215,7 +223,7 @@ def test_every_read_has_an_etag_and_answers_304(world, clients):
 
 
 def test_every_list_is_paginated(world, clients):
-    assert len(LISTS) == 11  # every list endpoint of DESIGN §6
+    assert len(LISTS) == 12  # every list endpoint of DESIGN §6
     for path, roles in LISTS:
         body = clients[reader(roles)].get(API + fill(path, world)).json()
         assert list(body) == ["count", "next", "previous", "results"], path

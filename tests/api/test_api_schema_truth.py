@@ -99,7 +99,7 @@ def test_no_success_mixes_json_and_csv_and_each_list_has_its_csv_operation(schem
         if path not in sdmx:
             assert "format" not in {p["name"] for p in operation.get("parameters", [])}, path
     lists = {"scores", "actors", "instruments", "interactions", "indicators", "grid", "levels"}
-    lists |= {"tool-types", "areas", "assessments", "crosswalk"}
+    lists |= {"tool-types", "areas", "assessments", "crosswalk", "published"}
     assert csv_paths == {f"/api/v1/{name}.csv" for name in lists}
 
 

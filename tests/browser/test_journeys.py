@@ -59,11 +59,14 @@ def test_focal_point_fills_in_saves_works_offline_and_submits(page, shot, users,
     snap(shot, page, "new-assessment")
     clean(page)
 
-    # Answer part of it; the progress counts follow without a reload.
+    # Answer part of it, every section on one page; the progress counts follow.
+    with page.expect_navigation():
+        page.click("text=All sections on one page")
     page.check("#v-H-INS-01-yes")
     page.fill("#e-H-INS-01", "Inter-agency committee, Executive Order 2024-12")
     page.click("#ind-H-INS-01 details summary")
-    page.select_option("#i-H-INS-01", ["PHL-LMP", "MIGOF"])
+    page.check("#ind-H-INS-01 input[value=PHL-LMP]")
+    page.check("#ind-H-INS-01 input[value=MIGOF]")
     page.fill("#v-H-DIA-01", "37.5")
     assert page.inner_text("[data-progress=all]") == "2"
     assert page.is_visible("[data-dirty-note]")
@@ -116,6 +119,7 @@ def test_focal_point_fills_in_saves_works_offline_and_submits(page, shot, users,
     assert "Uploaded template.xlsx: 2 answers changed." in page.inner_text(".messages")
     stored = answers_of(assessment.pk)
     assert stored["H-LAB-01"].value == 10 and stored["V-SUB-01"].value == 1
+    page.goto(f"/assessments/{assessment.pk}/?section=costs")
     assert page.is_checked("#v-H-LAB-01-10")
     snap(shot, page, "upload-accepted")
     clean(page)
@@ -161,6 +165,8 @@ def test_reviewer_returns_focal_point_corrects_reviewer_validates(page, shot, as
     sign_in(page, "focal-phl", PASSWORD)
     with page.expect_navigation():
         page.click("text=Department of Migrant Workers")
+    with page.expect_navigation():
+        page.click("text=All sections on one page")
     notice = page.inner_text(".notice.returned")
     assert "Two answers need their evidence." in notice
     assert "Name the decree that set up the committee." in notice

@@ -13,8 +13,9 @@ from instruments.models import Instrument
 pytestmark = pytest.mark.django_db
 
 
-def page_of(client, assessment):
-    response = client.get(reverse("assessments:detail", args=[assessment.pk]))
+def page_of(client, assessment, query="?section=all"):
+    """The fill-in page, every section on one page unless `query` asks for one."""
+    response = client.get(reverse("assessments:detail", args=[assessment.pk]) + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -80,8 +81,14 @@ def test_the_instrument_picker_offers_the_countrys_and_universal_instruments(cli
     moldovan.levels.set(["national"])
     moldovan.countries.set(["MDA"])
     html = page_of(client_of("focal_phl"), assessment)
-    picker = html.split('<select id="i-H-INS-01"')[1].split("</select>")[0]
-    offered = re.findall(r'<option value="([^"]+)"', picker)
+    # Offered once a page, in the template the pickers copy from.
+    choices = html.split('<template id="instrument-choices">')[1].split("</template>")[0]
+    offered = re.findall(r'<input type="checkbox" name="i-@" value="([^"]+)"', choices)
+    assert offered == ["MIGOF", "NAGA-MDC", "PHL-CHE-MP", "PHL-LMP"]
+    # Without the script, "show every instrument" lists them in the picker itself.
+    html = page_of(client_of("focal_phl"), assessment, "?section=institutional&pick=H-INS-01")
+    picker = html.split('id="ind-H-INS-01"')[1].split('class="history-link"')[0]
+    offered = re.findall(r'<input type="checkbox" name="i-H-INS-01" value="([^"]+)"', picker)
     # The Philippines' own instruments and MIGOF, international and naming no country.
     assert offered == ["MIGOF", "NAGA-MDC", "PHL-CHE-MP", "PHL-LMP"]
 

@@ -24,7 +24,8 @@ def test_the_history_lists_who_when_before_and_after(client_of, in_state, users)
         answers={"H-LAB-01": AnswerInput(value=10.0, evidence="Bilateral labour agreements")},
     )
     client = client_of("focal_phl")
-    detail = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    page = reverse("assessments:detail", args=[assessment.pk]) + "?section=costs"
+    detail = client.get(page).content.decode()
     assert f'href="{history_url(assessment, "H-LAB-01")}"' in detail  # one click away
     html = client.get(history_url(assessment, "H-LAB-01")).content.decode()
     rows = html.split('<table class="data history">')[1]
@@ -36,6 +37,8 @@ def test_the_history_lists_who_when_before_and_after(client_of, in_state, users)
         ("Answer", "—", "5"),
     ]
     assert rows.count("focal-phl") == 2
+    # And back to the question, in its section of the form.
+    assert f'href="{page}#ind-H-LAB-01"' in html
 
 
 def test_a_return_shows_in_the_history(client_of, in_state):

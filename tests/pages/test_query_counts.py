@@ -2,6 +2,7 @@
 150 answers, the reviewer's page, the start page and the queue: none of them may grow
 with the number of indicators, answers or assessments."""
 
+import re
 import time
 
 import pytest
@@ -104,7 +105,7 @@ def test_the_fill_in_form_does_not_grow_with_indicators(
     assert big.framework.indicators.count() == 150
     answer_everything(big, users["focal_phl"])
     client = client_of("focal_phl")
-    url = reverse("assessments:detail", args=[big.pk])
+    url = reverse("assessments:detail", args=[big.pk]) + "?section=all"
     client.get(url)  # warm up: the session's first read
     with django_assert_max_num_queries(FORM_QUERIES):
         started = time.perf_counter()
@@ -119,6 +120,31 @@ def test_the_fill_in_form_does_not_grow_with_indicators(
         f"rendered in {elapsed * 1000:.0f} ms, {len(response.content) // 1024} KiB"
     )
     assert big_count == small_count
+
+
+def test_one_section_of_the_fill_in_form_with_150_indicators(
+    client_of, catalogue, users, framework_150, django_assert_num_queries
+):
+    """The page as a focal point opens it: one dimension of 30 questions, the same
+    queries as the whole form, the 150 answers still counted in the section navigation."""
+    big = services.create_assessment(
+        actor=catalogue["actors"]["PHL-DMW"], cycle=2027, by=users["focal_phl"]
+    )
+    answer_everything(big, users["focal_phl"])
+    client = client_of("focal_phl")
+    url = reverse("assessments:detail", args=[big.pk]) + "?section=rights&show=unanswered"
+    client.get(url)
+    with django_assert_num_queries(FORM_QUERIES):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - started
+    html = response.content.decode()
+    assert html.count('class="indicator') == 30
+    # Every question answered: "unanswered only" hides all 30, and says so.
+    assert len(re.findall(r'data-indicator="T-\d+" hidden>', html)) == 30
+    assert "No question of this section matches the filter." in html
+    assert "30/30 answered" in html
+    print(f"\none section of the fill-in form: rendered in {elapsed * 1000:.0f} ms")
 
 
 def test_saving_150_answers(

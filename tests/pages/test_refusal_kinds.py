@@ -53,7 +53,7 @@ def test_the_wrong_state_is_shown_on_the_page(client_of, in_state):
 def test_a_stale_version_is_shown_on_the_page_with_the_other_change(client_of, in_state, users):
     assessment = in_state("draft")
     client = client_of("focal_phl")
-    data = read_form(client.get(url("detail", assessment)))
+    data = read_form(client.get(url("detail", assessment) + "?section=all"))
     services.save_answers(
         assessment,
         by=users["focal_phl"],

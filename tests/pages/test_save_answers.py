@@ -22,7 +22,8 @@ def url(name, assessment):
 
 
 def the_form(client, assessment) -> dict:
-    return read_form(client.get(url("detail", assessment)))
+    """The whole form: every section on one page."""
+    return read_form(client.get(url("detail", assessment) + "?section=all"))
 
 
 def test_a_save_writes_the_changed_answers_only(client_of, assessment):
@@ -67,7 +68,7 @@ def test_na_and_unanswered_stay_distinct(client_of, in_state):
     assert stored["H-DIA-01"][:2] == (None, True)
     assert stored["V-BIL-01"][:2] == (None, True)
     assert stored["H-LAB-01"][:2] == (None, False)
-    html = client.get(url("detail", assessment)).content.decode()
+    html = client.get(url("detail", assessment) + "?section=all").content.decode()
     assert re.search(r'name="na-H-DIA-01" value="1" id="na-H-DIA-01" checked', html)
     assert re.search(r'id="v-H-LAB-01-none" name="v-H-LAB-01" value="" checked', html)
 
@@ -193,7 +194,7 @@ def test_an_unknown_instrument_is_refused_beside_its_field(client_of, assessment
 def test_a_returned_assessment_opens_only_the_returned_indicators(client_of, in_state):
     assessment = in_state("returned", flag=("H-LAB-01", "V-SUB-01"))
     client = client_of("focal_phl")
-    response = client.get(url("detail", assessment))
+    response = client.get(url("detail", assessment) + "?section=all")
     html = response.content.decode()
     assert "Evidence missing" in html  # the reviewer's reason
     assert "Please check H-LAB-01" in html and "Please check V-SUB-01" in html
@@ -223,7 +224,7 @@ def test_a_locked_indicator_of_a_returned_assessment_is_refused(client_of, in_st
 
 def test_a_whole_return_opens_every_indicator(client_of, in_state):
     assessment = in_state("returned", flag=())
-    response = client_of("focal_phl").get(url("detail", assessment))
+    response = client_of("focal_phl").get(url("detail", assessment) + "?section=all")
     assert len(read_form(response)["codes"]) == 8
     assert "The whole assessment is open for correction." in response.content.decode()
 

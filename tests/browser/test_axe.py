@@ -1,0 +1,345 @@
+"""Every page of every role through axe-core (WCAG 2.0/2.1 A and AA, and 2.2 AA) and through
+a Tab walk for 2.2's Focus Not Obscured (2.4.11), which axe does not automate: every Tab stop
+shows a focus indicator, and no fixed or sticky box covers it. Pages reached by a form are
+checked too: after a save, after a refused save, a refused sign-in, a refused return.
+
+The same walk screenshots each page at 1366 and 390 px wide into
+$SCREENSHOT_DIR/<role>/<page>-<width>.png (default test-artifacts/screenshots/, which .ci/run
+leaves in the clone as CI artefacts), and writes each role's findings to
+test-artifacts/axe/<role>.json. One browser for the session, one context per role.
+
+A violation listed in KNOWN is one whose fix belongs to a page another change is rebuilding;
+the role's test then ends as xfail naming them, and any other violation still fails it."""
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from assessments.models import Assessment
+from assessments.services import create_assessment
+from tests.browser import axe, keyboard
+from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.test_dashboards_browser import ALL_DRAWN, dashboards_data  # noqa: F401
+from tests.factories import PASSWORD
+from tests.pages.conftest import bring_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS / "screenshots")
+WIDTHS = {1366: 800, 390: 844}
+
+# (role, page) → {axe rule, or focus-obscured / focus-invisible: why it is not fixed here}.
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}
+STICKY_SAVE_BAR = (
+    "issue #14, fill-in (branch fillin): the sticky save bar covers the control Tab brings "
+    "into view at the bottom of the window (WCAG 2.2 2.4.11)"
+)
+for _page in ["fill-in-started", "fill-in-draft", "fill-in-saved", "fill-in-save-refused"]:
+    KNOWN[("focal_point", _page)] = {"focus-obscured": STICKY_SAVE_BAR}
+KNOWN[("focal_point", "fill-in-returned")] = {"focus-obscured": STICKY_SAVE_BAR}
+for _role in ["focal_point", "reviewer"]:
+    KNOWN[(_role, "grid-cell")] = {
+        "scrollable-region-focusable": (
+            "issue #14, reading (branch reading): at 390 px the cell's table scrolls in a "
+            "box a keyboard cannot reach (wide tables fit or show that they scroll)"
+        )
+    }
+KNOWN[("api_docs", "api-docs")] = {
+    rule: "Swagger UI's own page and styles (drf-spectacular-sidecar), a page for developers"
+    for rule in ["color-contrast", "html-has-lang", "nested-interactive", "target-size"]
+}
+KNOWN[("staff", "admin-instrument")] = {
+    "aria-prohibited-attr": "Django's admin: SelectFilter2.js puts aria-label on a bare span",
+    "label": "Django's admin: the autocomplete's select2 search field has no label",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def walk_data(catalogue, users, dashboards_data):  # noqa: F811 (a fixture)
+    """PHL-DMW's assessments in every state (2026 draft, 2025 submitted, 2024 returned,
+    2023 validated), PHL-DOH's 2025 submitted (the reviewer's comparison and validation),
+    the dashboards' scores, and an administrator."""
+    actors = catalogue["actors"]
+    ids = {}
+    for cycle, state in [(2026, "draft"), (2025, "submitted"), (2024, "returned")]:
+        fresh = create_assessment(actor=actors["PHL-DMW"], cycle=cycle, by=users["focal_phl"])
+        ids[state] = bring_to(fresh, state, users).pk
+    validated = create_assessment(actor=actors["PHL-DMW"], cycle=2023, by=users["focal_phl"])
+    ids["validated"] = bring_to(validated, "validated", users).pk
+    health = create_assessment(actor=actors["PHL-DOH"], cycle=2025, by=users["focal_phl_health"])
+    health.refresh_from_db()
+    health = bring_to(health, "submitted", {**users, "focal_phl": users["focal_phl_health"]})
+    ids["health"] = health.pk
+    ids["instrument"] = catalogue["instruments"]["MIGOF"].pk
+    get_user_model().objects.create_superuser(
+        "catalogue-admin", email="admin@example.org", password=PASSWORD
+    )
+    return ids
+
+
+@dataclass
+class Walk:
+    """What one role's walk found, page by page."""
+
+    role: str
+    found: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def check(self, page, name: str) -> None:
+        """axe and the Tab walk at both widths, and the screenshots, of the page as it is."""
+        started = time.monotonic()
+        if page.locator("[data-chart]").count():
+            page.wait_for_function(ALL_DRAWN)
+        folder = SCREENSHOTS / self.role
+        folder.mkdir(parents=True, exist_ok=True)
+        rules: dict[str, set[str]] = {}
+        details = []
+        phases = {"axe": 0.0, "tab": 0.0, "shot": 0.0, "stops": 0}
+        for width, height in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            t0 = time.monotonic()
+            for v in axe.violations(page):
+                rules.setdefault(v["id"], set()).update(n["target"] for n in v["nodes"])
+                details.append({"width": width, **v})
+            t1 = time.monotonic()
+            stops = keyboard.focus_walk(page)
+            for problem in keyboard.focus_problems(stops):
+                rule, where = problem.split(": ", 1)
+                rules.setdefault(rule, set()).add(where)
+                details.append({"width": width, "id": rule, "nodes": [{"target": where}]})
+            t2 = time.monotonic()
+            page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+            phases["axe"] += t1 - t0
+            phases["tab"] += t2 - t1
+            phases["shot"] += time.monotonic() - t2
+            phases["stops"] += len(stops)
+        page.set_viewport_size({"width": 1366, "height": WIDTHS[1366]})
+        self.found[name] = {
+            "url": page.url,
+            "violations": {rule: sorted(targets) for rule, targets in rules.items()},
+            "seconds": round(time.monotonic() - started, 2),
+            "phases": {k: round(v, 2) for k, v in phases.items()},
+            "details": details,
+        }
+
+    def unexpected(self) -> list[str]:
+        lines = []
+        for name, result in self.found.items():
+            known = KNOWN.get((self.role, name), {})
+            for rule, targets in result["violations"].items():
+                if rule not in known:
+                    lines += [f"{name}: {rule} at {target}" for target in targets]
+        return lines
+
+    def known(self) -> list[str]:
+        return [
+            f"{name}: {rule} ({KNOWN[(self.role, name)][rule]})"
+            for name, result in self.found.items()
+            for rule in result["violations"]
+            if rule in KNOWN.get((self.role, name), {})
+        ]
+
+    def write(self) -> Path:
+        out = ARTIFACTS / "axe" / f"{self.role}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        counts = {
+            name: sum(len(t) for t in r["violations"].values()) for name, r in self.found.items()
+        }
+        report = {"role": self.role, "seconds": round(self.seconds, 1), "counts": counts}
+        out.write_text(json.dumps({**report, "pages": self.found}, indent=1, ensure_ascii=False))
+        print(f"\n{self.role}: {len(self.found)} pages in {self.seconds:.1f} s; {counts}")
+        return out
+
+
+Step = tuple[str, str | Callable]
+
+
+def submit(page, button) -> None:
+    with page.expect_navigation():
+        button.click()
+
+
+def anonymous_steps(ids: dict) -> list[Step]:
+    def refused_sign_in(page):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("focal-phl")
+        page.get_by_label("Password").fill("not the password")
+        submit(page, page.get_by_role("button", name="Sign in"))
+
+    def reset_sent(page):
+        page.goto("/accounts/password_reset/")
+        page.get_by_label("Email").fill("focal-phl@example.org")
+        submit(page, page.locator("main").get_by_role("button"))
+
+    return [
+        ("sign-in", "/accounts/login/"),
+        ("sign-in-refused", refused_sign_in),
+        ("password-reset", "/accounts/password_reset/"),
+        ("password-reset-sent", reset_sent),
+        ("password-reset-bad-link", "/accounts/reset/MQ/set-password-wrong-token/"),
+    ]
+
+
+def api_docs_steps(ids: dict) -> list[Step]:
+    def api_docs(page):
+        page.goto("/api/docs/")
+        page.locator(".opblock").first.wait_for()
+
+    return [("api-docs", api_docs)]
+
+
+def focal_point_steps(ids: dict) -> list[Step]:
+    def start_refused(page):
+        page.goto("/")
+        page.get_by_label("Cycle (year)").fill("2026")  # already has one
+        submit(page, page.get_by_role("button", name="Start the assessment"))
+
+    def started(page):
+        page.goto("/")
+        page.get_by_label("Cycle (year)").fill("2027")
+        submit(page, page.get_by_role("button", name="Start the assessment"))
+
+    def saved(page):
+        page.goto(f"/assessments/{ids['draft']}/")
+        page.get_by_role("group", name="V-SUB-01").get_by_role("radio", name="Yes").check()
+        submit(page, page.get_by_role("button", name="Save", exact=True))
+
+    def save_refused(page):
+        page.goto(f"/assessments/{ids['draft']}/")
+        page.get_by_role("spinbutton").first.fill("150")
+        submit(page, page.get_by_role("button", name="Save", exact=True))
+
+    def upload_refused(page):
+        page.goto(f"/assessments/{ids['draft']}/")
+        bad = b"country,cycle,actor,indicator,value\nPHL,2026,PHL-DMW,H-LAB-01,7\n"
+        page.get_by_label("Filled-in template").set_input_files(
+            {"name": "answers.csv", "mimeType": "text/csv", "buffer": bad}
+        )
+        submit(page, page.get_by_role("button", name="Upload"))
+
+    a = "/assessments"
+    return [
+        ("start", "/"),
+        ("start-refused", start_refused),
+        ("fill-in-started", started),
+        ("fill-in-draft", f"{a}/{ids['draft']}/"),
+        ("fill-in-saved", saved),
+        ("fill-in-save-refused", save_refused),
+        ("upload-refused", upload_refused),
+        ("assessment-submitted", f"{a}/{ids['submitted']}/"),
+        ("fill-in-returned", f"{a}/{ids['returned']}/"),
+        ("assessment-validated", f"{a}/{ids['validated']}/"),
+        ("history", f"{a}/{ids['draft']}/history/H-INS-01/"),
+        ("framework", f"{a}/framework/"),
+        ("password-change", "/accounts/password_change/"),
+        *READING,
+        ("dashboard-country", "/dashboards/country/PHL/"),
+        ("dashboard-interests", "/dashboards/interests/PHL/"),
+    ]
+
+
+READING = [
+    ("grid", "/grid/"),
+    ("grid-filtered", "/grid/?country=PHL&area=&level="),
+    ("grid-cell", "/grid/cell/?level=national&tool_type=policy"),
+    ("grid-compare", "/grid/compare/?a=PHL&b=MDA"),
+    ("dashboard-compare", "/dashboards/compare/"),
+    ("dashboard-interactions", "/dashboards/interactions/"),
+    ("dashboard-interactions-phl", "/dashboards/interactions/?country=PHL"),
+]
+
+
+def reviewer_steps(ids: dict) -> list[Step]:
+    def return_refused(page):
+        page.goto(f"/assessments/{ids['submitted']}/")
+        submit(page, page.get_by_role("button", name="Return for correction"))
+
+    def validated(page):
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.goto(f"/assessments/{ids['health']}/")
+        submit(page, page.get_by_role("button", name="Validate"))
+
+    a = "/assessments"
+    return [
+        ("start", "/"),
+        ("queue", f"{a}/queue/"),
+        ("queue-filtered", f"{a}/queue/?country=PHL&cycle=&state=submitted"),
+        ("review-submitted", f"{a}/{ids['submitted']}/"),
+        ("return-refused", return_refused),
+        ("review-returned", f"{a}/{ids['returned']}/"),
+        ("review-validated", f"{a}/{ids['validated']}/"),
+        ("validate-done", validated),
+        ("history", f"{a}/{ids['submitted']}/history/H-INS-01/"),
+        ("framework", f"{a}/framework/"),
+        ("two-factor-setup", "/accounts/two-factor/setup/"),
+        *READING,
+        ("dashboard-country", "/dashboards/country/PHL/"),
+        ("dashboard-country-2025", "/dashboards/country/PHL/?cycle=2025"),
+        ("dashboard-country-empty", "/dashboards/country/CHE/"),
+        ("dashboard-interests", "/dashboards/interests/PHL/"),
+    ]
+
+
+def staff_steps(ids: dict) -> list[Step]:
+    return [
+        ("admin-index", "/admin/"),
+        ("admin-instruments", "/admin/instruments/instrument/"),
+        ("admin-instruments-search", "/admin/instruments/instrument/?q=MIGOF"),
+        ("admin-instrument", f"/admin/instruments/instrument/{ids['instrument']}/change/"),
+    ]
+
+
+ROLES = {
+    "anonymous": (None, anonymous_steps),
+    "focal_point": ("focal-phl", focal_point_steps),
+    "reviewer": ("cochair", reviewer_steps),
+    "staff": ("catalogue-admin", staff_steps),
+    "api_docs": (None, api_docs_steps),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_the_role_passes_axe(page, request, role):
+    username, steps = ROLES[role]
+    # Signed-out pages need none of the data (about 18 s of set-up on 2 cores).
+    walk_data = request.getfixturevalue("walk_data") if username else {}
+    axe.install(page.context)
+    walk = Walk(role)
+    started = time.monotonic()
+    if username:
+        sign_in(page, username, PASSWORD)
+    for name, step in steps(walk_data):
+        if callable(step):
+            step(page)
+        else:
+            response = page.goto(step)
+            assert response.status == 200, (name, step, response.status)
+        walk.check(page, name)
+    walk.seconds = time.monotonic() - started
+    walk.write()
+    assert page.console_errors == []
+    unexpected = walk.unexpected()
+    assert unexpected == [], "\n".join(unexpected)
+    if walk.known():
+        pytest.xfail("; ".join(walk.known()))
+
+
+def test_the_walk_saw_every_state_of_the_assessment(walk_data):
+    states = dict(Assessment.objects.values_list("pk", "state"))
+    assert [states[walk_data[s]] for s in ("draft", "submitted", "returned", "validated")] == [
+        "draft",
+        "submitted",
+        "returned",
+        "validated",
+    ]
