@@ -78,6 +78,8 @@
   function refresh() {
     var reload = document.querySelector("[data-refresh=reload]");
     var pending = document.querySelectorAll("main .pending");
+    // A page answered to a POST (a form shown again) has no address to fetch again.
+    if (!document.body.hasAttribute("data-refetch")) { return; }
     if (!reload && !pending.length) { return; }
     var regions = [];
     Array.prototype.forEach.call(pending, function (el) {
