@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench install install-dev worker clean lock audit
+.PHONY: run test lint bench install install-dev worker clean lock audit messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Regenerates the French and Spanish catalogues over the whole project, then compiles them
+# (translate every new or fuzzy entry before committing: a test fails on any left).
+messages: install-dev
+	$(PY) -m coherence.messages
 
 bench: install-dev
 	$(PY) -m bench $(BENCH_ARGS)

@@ -275,6 +275,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Numbers follow the reader's locale (a decimal comma in French and Spanish). No grouping of
+# thousands by default, so years, ids and cycles print plain everywhere; the figures that
+# people read go through coherence.numbers (scores: 1 decimal, coverage: whole per cent,
+# counts grouped), and the charts take the same marks (Plotly's `separators`).
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static files: everything is served from here, nothing from a CDN -----------------
 STATIC_URL = "static/"

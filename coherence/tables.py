@@ -1,12 +1,18 @@
 """Datasets as pages show them and exports write them: the same rows, CSV one table at a
 time, XLSX all of a page's tables as one workbook."""
 
+from collections.abc import Callable, Mapping
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from coherence.numbers import count_text, percent_text, score_text
 from coherence.spreadsheets import csv_bytes, download, xlsx_bytes
+
+# How a column's numbers read on screen (coherence.numbers): exports keep them as stored.
+FORMATS = {"score": score_text, "percent": percent_text, "count": count_text}
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -20,8 +26,15 @@ def table(
     labels: list[str] | None = None,
     links: list[str | None] | None = None,
     sortable: bool = False,
+    hidden: tuple[str, ...] = (),
+    names: Mapping[str, Mapping | Callable] | None = None,
+    formats: Mapping[str, str] | None = None,
 ) -> dict:
-    """A dataset as the page shows it and the export writes it: the same rows."""
+    """A dataset as the page shows it and the export writes it: the same rows. On screen,
+    `hidden` columns (codes) are left out, `names` turns a column's codes into what a
+    person reads (a mapping, or a function of the value), and `formats` says how a
+    column's numbers read ("score", "percent" or "count"); exports keep codes and the
+    stored numbers."""
     return {
         "name": name,
         "title": title,
@@ -33,22 +46,40 @@ def table(
         "rows": rows,
         "links": links or [None] * len(rows),
         "sortable": sortable,
+        "hidden": set(hidden),
+        "names": dict(names or {}),
+        "formats": dict(formats or {}),
     }
 
 
-def display_cell(value) -> tuple[str, str]:
-    """(text shown, sort key): numbers in the user's locale, a dash for a missing value.
-    Formatted here rather than by template filters: tables run to thousands of cells."""
+def display_cell(value, fmt: str | None = None, names=None) -> tuple[str, str]:
+    """(text shown, sort key): a code named, numbers by the column's rule in the user's
+    locale, a dash for a missing value. Formatted here rather than by template filters:
+    tables run to thousands of cells."""
     if value is None:
         return "—", ""
+    if callable(names):
+        text = str(names(value))
+        return text, repr(value) if isinstance(value, int | float) else text
+    if names is not None and isinstance(value, str):
+        text = str(names.get(value, value))
+        return text, text
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(localize(value)), repr(value)
+        text = FORMATS[fmt](value) if fmt in FORMATS else str(localize(value))
+        return text, repr(value)
     return str(value), str(value)
 
 
+def shown_columns(t: dict) -> list[dict]:
+    return [c for c in t["columns"] if c["key"] not in t.get("hidden", ())]
+
+
 def display_rows(t: dict) -> list[dict]:
+    hidden, names, formats = t.get("hidden", set()), t.get("names", {}), t.get("formats", {})
+    keys = t["header"]
+    shown = [(i, k, formats.get(k), names.get(k)) for i, k in enumerate(keys) if k not in hidden]
     return [
-        {"cells": [display_cell(v) for v in row], "link": link}
+        {"cells": [display_cell(row[i], fmt, name) for i, _k, fmt, name in shown], "link": link}
         for row, link in zip(t["rows"], t["links"], strict=True)
     ]
 

@@ -12,7 +12,7 @@ from assessments.scoring import SCORE_DECIMALS, round_half_away
 from assessments.selectors import sees_country
 from coherence.choices import Band, Dimension, Link
 from coherence.models import Country, PolicyArea
-from coherence.tables import _export_url, display_rows, export_response
+from coherence.tables import _export_url, display_rows, export_response, shown_columns
 
 
 class BadRequest(ValueError):
@@ -35,6 +35,7 @@ def page(request, template: str, context: dict, tables: list[dict], filename: st
     for t in tables:
         t["csv_url"] = _export_url(request, "csv", t["name"])
         t["display"] = display_rows(t)
+        t["shown_columns"] = shown_columns(t)
     context.update(
         {
             "principal": principal_of(request.user),

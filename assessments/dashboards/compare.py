@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from assessments.dashboards import charts
 from assessments.dashboards.common import BadRequest, dimension_labels, page, parse_cycle
 from assessments.publication import comparable_scores, country_link
-from coherence.choices import Dimension
+from coherence.choices import Band, Dimension
+from coherence.countries import country_name
 from coherence.tables import bad_request, table
 
 # The consolidated score's figures each country's row shows, in the table's order.
@@ -73,6 +74,7 @@ def compare(request):
         for row in frame.itertuples(index=False, name=None)
     ]
     dims, short = dimension_labels(), charts.short_dimension_labels()
+    names = {r["country_id"]: country_name(r["country_id"], r["country__name"]) for r in rows}
     countries = table(
         "countries",
         _("Countries"),
@@ -91,6 +93,13 @@ def compare(request):
         ],
         links=[country_link(request.user, r[0], cycle) for r in records],
         sortable=True,
+        hidden=("country",),
+        # On screen the name reads in the user's language; the export keeps the stored one.
+        names={
+            "band": {code: str(label) for code, label in Band.choices},
+            "name": {r["country__name"]: names[r["country_id"]] for r in rows},
+        },
+        formats={k: "score" for k in NUMERIC_COLUMNS - {"assessments"}},
     )
     params = request.GET.copy()
     for name in ("sort", "export", "table"):
@@ -106,13 +115,14 @@ def compare(request):
         by_country = frame.sort_values("country", kind="stable")
         context["charts"] = {
             "scatter": charts.comparison_scatter(
-                by_country, title=_("Horizontal against vertical coherence")
+                by_country, title=_("Horizontal against vertical coherence"), names=names
             ),
             "heatmap": charts.comparison_heatmap(
                 by_country,
                 dimensions=Dimension.values,
                 labels=dims,
                 title=_("Countries by dimension"),
+                names=names,
             ),
         }
     return page(

@@ -21,7 +21,9 @@ from assessments.dashboards.common import (
 )
 from assessments.models import CONSOLIDATED_FIELDS, IndicatorConsolidation
 from assessments.selectors import visible_scores
-from coherence.choices import CROSSWALK_NAMES, Category, CrosswalkFramework
+from coherence.choices import CROSSWALK_NAMES, Band, Category, CrosswalkFramework
+from coherence.countries import country_name
+from coherence.numbers import score_text
 from coherence.tables import bad_request, table
 
 # A consolidated score as the page reads it: the framework's code rather than its id.
@@ -98,6 +100,7 @@ def crosswalk_table(entries: list[dict]) -> dict:
         for e in entries
     ]
     rows.append(["note", None, crosswalk_notice(), None, None, None])
+    notes = {"note": _("Note"), **frameworks}
     return table(
         "crosswalk",
         _("Crosswalk: %(frameworks)s") % {"frameworks": ", ".join(frameworks.values())},
@@ -108,9 +111,11 @@ def crosswalk_table(entries: list[dict]) -> dict:
             _("Code"),
             _("Objective or domain"),
             _("Score"),
-            _("Coverage (0–1)"),
+            _("Coverage"),
             _("SDG 10.7.2 category"),
         ],
+        names={"framework": notes},
+        formats={"score": "score", "coverage": "percent"},
     )
 
 
@@ -124,7 +129,33 @@ def _breakdown_table(kind: str, title: str, heading: str, labels: dict, entries:
         [kind, "label", "score"],
         [[code, label, scores[code]] for code, label in labels.items() if code in scores],
         labels=[_("Code"), heading, _("Score")],
+        hidden=(kind,),
+        formats={"score": "score"},
     )
+
+
+def summary_names() -> dict:
+    """The summary table's figures and bands as a person reads them."""
+    return {
+        "overall": _("Overall"),
+        "band": _("Band"),
+        "horizontal": _("Horizontal"),
+        "vertical": _("Vertical"),
+        "divergence": _("Divergence"),
+        "assessments": _("Validated assessments"),
+        "framework": _("Framework"),
+    }
+
+
+def band_names() -> dict:
+    return {code: str(label) for code, label in Band.choices}
+
+
+def summary_value(value):
+    """A value of the summary table on screen: a band named, a score by the one rule."""
+    if isinstance(value, str):
+        return band_names().get(value, value)
+    return score_text(value) if isinstance(value, float) else value
 
 
 def country_tables(score: dict, history: list[dict], spreads: list[dict], areas: dict) -> list:
@@ -143,7 +174,12 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
     stored_areas = sorted(score["areas"], key=lambda e: (area_rank.get(e["code"], 99), e["code"]))
     return [
         table(
-            "summary", _("Scores"), ["figure", "value"], summary, labels=[_("Figure"), _("Value")]
+            "summary",
+            _("Scores"),
+            ["figure", "value"],
+            summary,
+            labels=[_("Figure"), _("Value")],
+            names={"figure": summary_names(), "value": summary_value},
         ),
         _breakdown_table("dimension", _("Dimensions"), _("Dimension"), dims, score["dimensions"]),
         _breakdown_table("link", _("Vertical links"), _("Link"), links, score["links"]),
@@ -155,7 +191,9 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
                 [e["code"], areas.get(e["code"], e["code"]), e.get("score"), e.get("coverage")]
                 for e in stored_areas
             ],
-            labels=[_("Code"), _("Policy area"), _("Score"), _("Coverage (0–1)")],
+            labels=[_("Code"), _("Policy area"), _("Score"), _("Coverage")],
+            hidden=("area",),
+            formats={"score": "score", "coverage": "percent"},
         ),
         table(
             "trend",
@@ -182,6 +220,8 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
                 _("Divergence"),
                 _("Assessments"),
             ],
+            names={"band": band_names()},
+            formats={k: "score" for k in ("overall", "horizontal", "vertical", "divergence")},
         ),
         table(
             "divergence",
@@ -195,6 +235,7 @@ def country_tables(score: dict, history: list[dict], spreads: list[dict], areas:
                 _("Spread"),
                 _("Assessments"),
             ],
+            formats={"value": "score", "spread": "score"},
         ),
         crosswalk_table(crosswalk),
     ]
@@ -246,7 +287,12 @@ def country(request, iso3: str):
         .values(*SCORE_FIELDS)
     )
     cycles = [h["cycle"] for h in history]
-    context = {"country": country, "cycles": cycles, "cycle": cycle}
+    context = {
+        "country": country,
+        "country_name": country_name(country.iso3, country.name),
+        "cycles": cycles,
+        "cycle": cycle,
+    }
     if cycle is None and cycles:
         cycle = cycles[-1]
     score = next((h for h in history if h["cycle"] == cycle), None)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.dashboards import charts
 from assessments.dashboards.common import area_names, page
+from coherence.countries import country_name
 from coherence.models import Country
 from coherence.tables import bad_request, table
 from instruments.grid.filters import BadFilter, parse_area, parse_country, parse_cycle
@@ -138,7 +139,9 @@ def interactions(request):
     reinforcers = reinforcers_of(frame)
     if not exporting:
         reinforcers = reinforcers[:REINFORCER_LIMIT]
-    names = instrument_names({*bad["source"], *bad["target"], *(code for code, _n in reinforcers)})
+    names = instrument_names(
+        {*bad["source"], *bad["target"], *(code for code, _n in reinforcers), *codes}
+    )
     incoherences = [
         [source, names.get(source, ""), target, names.get(target, ""), int(score), rationale]
         for _pk, source, target, score, rationale in bad.itertuples(index=False)
@@ -172,7 +175,13 @@ def interactions(request):
     context = {
         "filters": {"country": country, "area": area, "cycle": cycle},
         "cycle_filter": True,
-        "countries": list(Country.objects.values_list("iso3", "name")),
+        "countries": sorted(
+            (
+                (iso3, country_name(iso3, name))
+                for iso3, name in Country.objects.values_list("iso3", "name")
+            ),
+            key=lambda c: c[1],
+        ),
         "areas": list(area_names().items()),
         "total": total,
         "incoherence_total": incoherence_total,
@@ -183,11 +192,15 @@ def interactions(request):
     if not exporting:
         context["charts"] = {
             "matrix": charts.interaction_matrix(
-                codes, pairs, title=_("How each instrument (row) affects the others (columns)")
+                codes,
+                pairs,
+                title=_("How each instrument (row) affects the others (columns)"),
+                names=names,
             ),
             "reinforcers": charts.reinforcers_chart(
                 [(code, n) for code, _name, n in reinforcers],
                 title=_("Instruments that reinforce the most others"),
+                names=names,
             ),
         }
     suffix = "-".join(v for v in (country, area) if v) or "all"

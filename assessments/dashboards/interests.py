@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor, Interest
 from assessments.dashboards import charts
 from assessments.dashboards.common import area_names, page, visible_country
+from coherence.countries import country_name
 from coherence.tables import table
 
 COLLISION_GAP = 3  # priorities this far apart between two actors collide
@@ -52,6 +53,11 @@ def interests(request, iso3: str):
     collisions = priority_collisions(frame)
     priority = {(a, area): p for a, area, p in stated}
     area_codes = list(areas)
+    actor_names = dict(actors)
+
+    def named(codes: str) -> str:
+        return ", ".join(actor_names.get(c, c) for c in codes.split())
+
     tables = [
         table(
             "priorities",
@@ -59,6 +65,7 @@ def interests(request, iso3: str):
             ["actor", "name", *area_codes],
             [[code, name, *[priority.get((code, a)) for a in area_codes]] for code, name in actors],
             labels=[_("Actor"), _("Name"), *[areas[a] for a in area_codes]],
+            hidden=("actor",),
         ),
         table(
             "collisions",
@@ -85,9 +92,16 @@ def interests(request, iso3: str):
                 _("Lowest"),
                 _("Actors"),
             ],
+            hidden=("area",),
+            names={"high_actors": named, "low_actors": named},
         ),
     ]
-    context = {"country": country, "gap": COLLISION_GAP, "actors": actors}
+    context = {
+        "country": country,
+        "country_name": country_name(country.iso3, country.name),
+        "gap": COLLISION_GAP,
+        "actors": actors,
+    }
     if "export" not in request.GET and actors:
         context["charts"] = {
             "interests": charts.interests_heatmap(
@@ -97,6 +111,7 @@ def interests(request, iso3: str):
                 area_labels=areas,
                 title=_("Priorities by actor and policy area"),
                 collide=[c["area"] for c in collisions],
+                actor_labels=actor_names,
             )
         }
     return page(request, "dashboards/interests.html", context, tables, f"interests-{country.iso3}")

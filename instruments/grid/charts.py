@@ -2,9 +2,11 @@
 
 from urllib.parse import urlencode
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coherence.choices import Level, ToolKind
+from coherence.numbers import plotly_separators
 
 HOVER_LIMIT = 10  # codes listed in a cell's hover label; the rest are counted
 
@@ -92,11 +94,14 @@ def grid_figure(
             }
         ],
         "layout": {
-            "title": {"text": title},
+            # yref paper + automargin: the title never overlaps the top tick labels,
+            # which a phone's width turns upright
+            "title": {"text": title, "yref": "paper", "automargin": True},
             "xaxis": {
                 "type": "category",
                 "tickvals": tools,
                 "ticktext": [tt_labels[t] for t in tools],
+                "title": {"text": _("Tool type")},
                 "side": "top",
                 "automargin": True,
                 "fixedrange": True,
@@ -105,26 +110,65 @@ def grid_figure(
                 "type": "category",
                 "tickvals": levels,
                 "ticktext": [lv_labels[lv] for lv in levels],
+                "title": {"text": _("Governance level")},
+                "automargin": True,
                 "autorange": "reversed",
                 "fixedrange": True,
             },
             "height": 140 + 70 * len(levels),
             "margin": {"l": 110, "r": 20, "t": 90 if title else 40, "b": 20},
             "hoverlabel": {"align": "left"},
+            "separators": plotly_separators(),
         },
         "config": chart_config("annex-b-grid"),
     }
 
 
-def chart_config(filename: str) -> dict:
-    """Plotly's own toolbar, with its PNG download, and no link to plotly.com."""
+def plotly_dictionary() -> dict[str, str]:
+    """Plotly's own words (its toolbar's button names and messages) in the user's
+    language: Plotly takes them as a locale in each chart's config."""
     return {
+        "Download plot as a PNG": _("Download plot as a PNG"),
+        "Download plot": _("Download plot"),
+        "Zoom": _("Zoom"),
+        "Pan": _("Pan"),
+        "Zoom in": _("Zoom in"),
+        "Zoom out": _("Zoom out"),
+        "Autoscale": _("Autoscale"),
+        "Reset axes": _("Reset axes"),
+        "Reset view": _("Reset view"),
+        "Reset": _("Reset"),
+        "Toggle Spike Lines": _("Toggle Spike Lines"),
+        "Show closest data on hover": _("Show closest data on hover"),
+        "Compare data on hover": _("Compare data on hover"),
+        "Toggle show closest data on hover": _("Toggle show closest data on hover"),
+        "Box Select": _("Box Select"),
+        "Lasso Select": _("Lasso Select"),
+        "Snapshot succeeded": _("Snapshot succeeded"),
+        "Taking snapshot - this may take a few seconds": _(
+            "Taking snapshot - this may take a few seconds"
+        ),
+        "Sorry, there was a problem downloading your snapshot!": _(
+            "Sorry, there was a problem downloading your snapshot!"
+        ),
+    }
+
+
+def chart_config(filename: str) -> dict:
+    """Plotly's own toolbar, with its PNG download, and no link to plotly.com; its words
+    in the user's language."""
+    config = {
         "displaylogo": False,
         "displayModeBar": True,
         "responsive": True,
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
     }
+    language = (get_language() or "en")[:2]
+    if language != "en":
+        config["locale"] = language
+        config["locales"] = {language: {"dictionary": plotly_dictionary()}}
+    return config
 
 
 def grid_matrix(cells: list[dict], levels: list[str], cell_url: str) -> list[dict]:

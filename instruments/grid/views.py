@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from actors.roles import principal_of
 from coherence.choices import Level, ToolKind
+from coherence.countries import country_name
 from coherence.models import Country, GovernanceLevel, PolicyArea
 from coherence.tables import bad_request
 from instruments.grid.charts import cell_index, grid_figure, grid_matrix, level_labels, tool_labels
@@ -29,10 +30,24 @@ CELL_PAGE_SIZE = 100
 
 def _options() -> dict:
     return {
-        "countries": list(Country.objects.values_list("iso3", "name")),
+        "countries": sorted(
+            (
+                (iso3, country_name(iso3, name))
+                for iso3, name in Country.objects.values_list("iso3", "name")
+            ),
+            key=lambda c: c[1],
+        ),
         "areas": [(a.code, a.translated("name")) for a in PolicyArea.objects.all()],
         "levels": list(Level.choices),
     }
+
+
+def _area_label(code: str | None) -> str:
+    """The policy area's name in the user's language (one query, when filtered by area)."""
+    if not code:
+        return ""
+    area = PolicyArea.objects.filter(code=code).first()
+    return area.translated("name") if area else code
 
 
 def _export_redirect(request, name: str):
@@ -61,7 +76,9 @@ def grid_page(request):
     cells = grid(**vars(filters))
     levels = filters.levels
     cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
-    figure = grid_figure(cells, levels=levels, title=_("Instruments by level and tool type"))
+    # No title inside the chart: its column names stand on top, upright on a phone, where a
+    # title would cover them; the page's caption says what it is.
+    figure = grid_figure(cells, levels=levels)
     total = grid_total(cells)
     return render(
         request,
@@ -93,7 +110,7 @@ def cell_page(request):
         return bad_request(request, str(problem))
     instruments = cell_instruments(filters, tool_type).prefetch_related(
         Prefetch("levels", queryset=GovernanceLevel.objects.order_by("rank")),
-        Prefetch("countries", queryset=Country.objects.only("iso3")),
+        Prefetch("countries", queryset=Country.objects.only("iso3", "name")),
     )
     page = Paginator(instruments, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -106,6 +123,8 @@ def cell_page(request):
             "principal": principal_of(request.user),
             "filters": filters,
             "level_label": level_labels()[level],
+            "country_label": country_name(filters.country) if filters.country else "",
+            "area_label": _area_label(filters.area),
             "tool_label": tool_labels()[tool_type],
             "page_obj": page,
             "query": params.urlencode(),
@@ -128,6 +147,8 @@ def compare_page(request):
         "principal": principal_of(request.user),
         "a": a,
         "b": b,
+        "a_name": country_name(a) if a else "",
+        "b_name": country_name(b) if b else "",
         "filters": fa,
         **_options(),
     }
@@ -136,8 +157,9 @@ def compare_page(request):
         levels = fa.levels
         ia, ib = cell_index(cells_a), cell_index(cells_b)
         top = max(c["count"] for c in cells_a + cells_b)
-        note_a = {k: _("%(c)s: %(n)d") % {"c": b, "n": ib[k]["count"]} for k in ia}
-        note_b = {k: _("%(c)s: %(n)d") % {"c": a, "n": ia[k]["count"]} for k in ib}
+        name_a, name_b = context["a_name"], context["b_name"]
+        note_a = {k: _("%(c)s: %(n)d") % {"c": name_b, "n": ib[k]["count"]} for k in ia}
+        note_b = {k: _("%(c)s: %(n)d") % {"c": name_a, "n": ia[k]["count"]} for k in ib}
         rows = compare_rows(cells_a, cells_b, levels, a, b)
         lv_labels, tt_labels = level_labels(), tool_labels()
         shown = [

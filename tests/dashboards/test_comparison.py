@@ -34,7 +34,8 @@ def test_latest_cycle_lists_every_country_with_scores(reviewer_client, known_sco
 def test_scatter_of_horizontal_against_vertical(reviewer_client, known_scores):
     scatter = figure(reviewer_client.get("/dashboards/compare/"), "scatter")["data"][0]
     # GBR has no vertical score: it is in the table, not in the scatter
-    assert scatter["text"] == ["MDA", "PHL"]
+    assert scatter["customdata"] == ["MDA", "PHL"]
+    assert scatter["text"] == ["Moldova", "Philippines"]
     assert scatter["x"] == [30, 58.1]
     assert scatter["y"] == [50, 68.74]
 

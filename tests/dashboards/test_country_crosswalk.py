@@ -50,12 +50,15 @@ def test_a_chart_per_framework_with_the_stored_scores_named(reviewer_client):
     # MGI lists nothing: no chart for it.
     assert [c["framework"] for c in figure(response, "crosswalk")] == ["GCM", "SDG-10.7.2"]
     gcm = crosswalk_figure(response, "GCM")
-    assert gcm["data"][0]["y"] == ["GCM-4", "GCM-12"]
-    assert gcm["data"][0]["x"] == [55.5, None]  # a null score is a gap, never 0
+    # a null score is never drawn as 0: it is left out, and a note names it
+    assert gcm["data"][0]["y"] == ["GCM-4"]
+    assert gcm["data"][0]["x"] == [55.5]
+    assert gcm["notes"] == [
+        "No score yet: GCM-12 · Certainty in procedures: screening, assessment, referral."
+    ]
     assert gcm["layout"]["xaxis"]["range"] == [0, 100]
     assert gcm["layout"]["yaxis"]["ticktext"] == [
-        "GCM-4 · Legal identity and adequate documentation",
-        "GCM-12 · Certainty in procedures: screening, assessment, referral",
+        "GCM-4 · Legal identity and adequate documentation"
     ]
     sdg = crosswalk_figure(response, "SDG-10.7.2")
     assert sdg["data"][0]["x"] == [80.0, 39.99]

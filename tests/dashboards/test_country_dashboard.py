@@ -48,10 +48,15 @@ def test_dimensions_and_links_in_the_vocabulary_order(reviewer_client, known_sco
 def test_areas_with_score_and_coverage(reviewer_client, known_scores):
     response = reviewer_client.get("/dashboards/country/PHL/")
     score, coverage = figure(response, "areas")["data"]
-    # the policy areas' own order: labour_migration, integration, ..., institutional
-    assert score["y"] == ["labour_migration", "integration", "institutional"]
-    assert score["x"] == [71.2, None, 50.0]  # a null score stays a gap, never 0
-    assert coverage["x"] == [90.0, None, 100.0]
+    # the policy areas' own order: labour_migration, integration, ..., institutional; an
+    # area with no score is left out of the chart (never drawn as 0) and named in a note
+    assert score["y"] == ["labour_migration", "institutional"]
+    assert score["x"] == [71.2, 50.0]
+    assert coverage["x"] == [90.0, 100.0]
+    assert coverage["xaxis"] == "x2"  # its own 0–100 % axis
+    layout = figure(response, "areas")["layout"]
+    assert layout["xaxis"]["range"] == layout["xaxis2"]["range"] == [0, 100]
+    assert figure(response, "areas")["notes"][0].lower() == "no score yet: integration."
     rows = table_rows(response, "areas")
     assert [r[0] for r in rows] == ["labour_migration", "integration", "institutional"]
     assert rows[0][2:] == [71.2, 0.9]
@@ -89,7 +94,7 @@ def test_an_earlier_cycle(reviewer_client, known_scores):
     response = reviewer_client.get("/dashboards/country/PHL/?cycle=2025")
     assert response.context["cycle"] == 2025
     assert dict(table_rows(response, "summary"))["overall"] == 50.0
-    assert figure(response, "divergence")["data"][0]["y"] == []
+    assert figure(response, "divergence")["data"] == []  # nothing to chart: a sentence
 
 
 def test_a_country_without_validated_scores_has_an_explanatory_empty_state(
@@ -137,11 +142,14 @@ def test_an_unknown_country_is_a_404(reviewer_client, known_scores):
 
 def test_charts_carry_no_nan_and_are_pure():
     figure = charts.bar_chart(["a", "b"], [float("nan"), 3.0], title="t", filename="f")
-    assert figure["data"][0]["y"] == [None, 3]
+    assert figure["data"][0]["y"] == [3] and figure["notes"] == ["No score yet: a."]
     assert charts.number(float("inf")) is None
     assert charts.number(2.5) == 2.5
     figure = charts.dimensions_chart([{"code": "costs", "score": None}], title="t")
-    assert figure["data"][0]["y"] == ["costs"] and figure["data"][0]["x"] == [None]
+    assert figure["data"] == [] and figure["sentence"] == "Nothing to chart: no score yet."
+    figure = charts.dimensions_chart(
+        [{"code": "costs", "score": 20.0}, {"code": "rights", "score": 40.0}], title="t"
+    )
     assert figure["config"]["displayModeBar"] is True
     assert figure["config"]["toImageButtonOptions"]["format"] == "png"
 

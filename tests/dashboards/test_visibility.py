@@ -72,7 +72,7 @@ def test_a_focal_point_does_not_learn_whether_a_country_exists(as_user, known_sc
 def test_the_comparison_lists_a_focal_points_own_country_only(as_user, known_scores):
     response = as_user("focal_phl").get("/dashboards/compare/")
     assert [r[0] for r in table_rows(response, "countries")] == ["PHL"]
-    assert response.context["charts"]["scatter"]["data"][0]["text"] == ["PHL"]
+    assert response.context["charts"]["scatter"]["data"][0]["customdata"] == ["PHL"]
     response = as_user("focal_mda").get("/dashboards/compare/?export=csv")
     assert response.content.decode().splitlines()[1].startswith("MDA,")
     assert len(response.content.decode().splitlines()) == 2
@@ -105,8 +105,8 @@ def test_the_dashboards_start_where_the_user_belongs(as_user, known_scores):
 
 
 def test_navigation_shows_a_focal_points_own_pages(as_user, known_scores):
-    content = as_user("focal_phl").get("/grid/").content.decode()
+    content = as_user("focal_phl").get("/dashboards/compare/").content.decode()
     assert 'href="/dashboards/country/PHL/"' in content
     assert 'href="/dashboards/interests/PHL/"' in content
-    content = as_user("reviewer").get("/grid/").content.decode()
+    content = as_user("reviewer").get("/dashboards/interactions/").content.decode()
     assert 'href="/dashboards/country/' not in content

@@ -10,6 +10,7 @@ from django.urls import reverse
 from assessments import recompute, services
 from assessments.models import Answer, Assessment, TransitionLog
 from assessments.services import AnswerInput
+from coherence.numbers import score_text
 from tests.pages.conftest import answer_values
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_the_reviewer_reads_scores_evidence_and_instruments(client_of, in_state)
     html = client.get(url("detail", assessment)).content.decode()
     assert "Scores are being computed." not in html
     score = Assessment.objects.get(pk=assessment.pk).score
-    assert f'id="assessment-overall">{score.overall}<' in html
+    assert f'id="assessment-overall">{score_text(score.overall)}<' in html
     assert "Promote institutional coherence" in html  # a dimension, labelled
     assert "Inter-ministerial committee decree 2024" in html  # evidence
     assert "PHL-LMP — Instrument PHL-LMP" in html  # an instrument, with its name

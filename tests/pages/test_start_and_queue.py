@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from assessments import recompute, services
 from assessments.models import Assessment
+from coherence.numbers import score_text
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_the_focal_point_sees_its_assessments_by_cycle_with_scores(client_of, in
     html = client.get("/").content.decode()
     assert "being computed" not in html
     overall = Assessment.objects.get(pk=assessment.pk).score.overall
-    assert re.search(rf'<td class="score">{overall}', html)
+    assert re.search(rf'<td class="score">{re.escape(score_text(overall))}', html)
 
 
 def test_the_consolidated_score_shows_once_validated_and_computed(client_of, in_state):
@@ -34,7 +35,7 @@ def test_the_consolidated_score_shows_once_validated_and_computed(client_of, in_
     html = client.get("/").content.decode()
     assert "Consolidated scores of your country" in html
     score = assessment.country.scores.get(cycle=2026)
-    assert f'<td class="score">{score.overall}</td>' in html
+    assert f'<td class="score">{score_text(score.overall)}</td>' in html  # one decimal
 
 
 def test_start_a_new_assessment(client_of, users):

@@ -4,26 +4,35 @@ and the pages and indicator texts follow the user's language."""
 import ast
 import gettext
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from coherence.messages import regenerate
+
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("fr", "es")
 
 
-def po_entries(language: str) -> list[dict]:
-    """(msgid, msgid_plural, msgstrs, fuzzy) of a .po file, header left out."""
+def po_entries(language: str, root: Path = ROOT) -> list[dict]:
+    """(msgctxt, msgid, msgid_plural, msgstrs, fuzzy) of a .po file, header left out."""
     entries, current, field = [], None, None
-    text = (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").read_text("utf-8")
+    text = (root / "locale" / language / "LC_MESSAGES" / "django.po").read_text("utf-8")
+
+    def new() -> dict:
+        return {"ctx": None, "id": None, "plural": None, "strs": {}, "fuzzy": False}
+
     for line in text.splitlines() + [""]:
         if line.startswith("#,") and "fuzzy" in line:
-            current = current or {"id": None, "plural": None, "strs": {}, "fuzzy": False}
+            current = current or new()
             current["fuzzy"] = True
+        elif line.startswith("msgctxt "):
+            current = current or new()
+            current["ctx"], field = ast.literal_eval(line[8:]), ("ctx",)
         elif line.startswith("msgid "):
-            if current is None:
-                current = {"id": None, "plural": None, "strs": {}, "fuzzy": False}
+            current = current or new()
             current["id"], field = ast.literal_eval(line[6:]), ("id",)
         elif line.startswith("msgid_plural "):
             current["plural"], field = ast.literal_eval(line[13:]), ("plural",)
@@ -49,6 +58,13 @@ def test_every_message_is_translated(language):
     assert len(entries) > 300
     untranslated = [e["id"] for e in entries if not all(e["strs"].values()) or e["fuzzy"]]
     assert untranslated == []
+    # and "translated" means something: a French or Spanish text, not the English copied
+    copied = [
+        e["id"]
+        for e in entries
+        if e["strs"][0] == e["id"] and len(re.findall(r"[A-Za-z]{3,}", e["id"])) > 3
+    ]
+    assert copied == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -57,10 +73,47 @@ def test_the_compiled_catalogue_matches_the_source(language):
     with mo.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     for entry in po_entries(language):
-        if entry["plural"] is None:
+        if entry["ctx"] is not None:
+            assert catalogue.pgettext(entry["ctx"], entry["id"]) == entry["strs"][0], entry["id"]
+        elif entry["plural"] is None:
             assert catalogue.gettext(entry["id"]) == entry["strs"][0], entry["id"]
         else:
             assert catalogue.ngettext(entry["id"], entry["plural"], 1) == entry["strs"][0]
+
+
+def keyed(entries: list[dict]) -> dict:
+    return {(e["ctx"], e["id"], e["plural"]): (e["strs"], e["fuzzy"]) for e in entries}
+
+
+def test_makemessages_would_add_or_change_no_entry(tmp_path, settings):
+    """makemessages over the whole project (as `make messages` runs it), on a copy: every
+    string the code and templates mark is in both catalogues, none is left that they no
+    longer mark, and none would turn fuzzy. Fails when a string was added or changed
+    without `make messages` and its translation."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "__pycache__",
+            "*.egg-info",
+            "test-artifacts",
+            "node_modules",
+            "*.sqlite3",
+            "static",
+            "fixtures",
+            "bench",
+        ),
+    )
+    settings.LOCALE_PATHS = [copy / "locale"]
+    regenerate(copy)
+    for language in LANGUAGES:
+        before, after = keyed(po_entries(language)), keyed(po_entries(language, copy))
+        assert sorted(set(after) - set(before), key=str) == [], f"{language}: would be added"
+        assert sorted(set(before) - set(after), key=str) == [], f"{language}: would be removed"
+        changed = [key for key in before if before[key] != after[key]]
+        assert changed == [], f"{language}: would change"
 
 
 def our_template_strings() -> set[str]:
