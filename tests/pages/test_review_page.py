@@ -13,6 +13,7 @@ from django.urls import reverse
 from assessments import recompute, services
 from assessments.models import Assessment
 from assessments.services import AnswerInput
+from coherence.choices import Dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -125,10 +126,18 @@ def test_the_scores_come_with_their_charts(client_of, in_state):
             re.S,
         ).group(1)
     )
+    # A dimension with no score is left out of the bars (and named in the chart's note), the
+    # others drawn at their stored score; the axis shows their names.
+    names = {code: str(label) for code, label in Dimension.choices}
     stored = {
-        d["code"]: d["score"] for d in Assessment.objects.get(pk=assessment.pk).score.dimensions
+        d["code"]: d["score"]
+        for d in Assessment.objects.get(pk=assessment.pk).score.dimensions
+        if d["score"] is not None
     }
+    assert stored
     assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True)) == stored
+    ticks = dict(zip(figure["layout"]["yaxis"]["tickvals"], figure["layout"]["yaxis"]["ticktext"]))
+    assert {code: ticks[code] for code in stored} == {code: names[code] for code in stored}
 
 
 def test_where_this_ministry_departs_from_the_others(client_of, health):
