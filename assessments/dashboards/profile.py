@@ -40,6 +40,7 @@ from assessments.publication import (
     withdraw,
 )
 from assessments.selectors import sees_country
+from assessments.stocktake.selectors import country_stock
 from coherence.choices import Band, Level, ToolKind
 from coherence.errors import NotFound, Refusal
 from coherence.models import Country
@@ -131,11 +132,20 @@ def tool_cells(iso3: str) -> list[tuple[str, str, int]]:
     )
 
 
-def tools_rows(iso3: str) -> dict:
+def tools_rows(iso3: str, cycle: int) -> dict:
     """The tools and safeguards partial: the country's instruments of the catalogue by level
-    and tool type."""
+    and tool type, then the cycle's validated stock-taking (assessments.stocktake): the
+    instruments reported, the incoherences among them with their mitigations, named, and
+    how many are unmitigated."""
     cells = tool_cells(iso3)
     counts = Counter((level, tool) for level, tool, _ in cells)
+    stock = country_stock(iso3, cycle)
+    names = {row["code"]: row["name"] for row in stock.instruments}
+    incoherences = stock.incoherences
+    missing = {m["safeguard"] for r in incoherences for m in r["mitigations"]} - set(names)
+    missing |= {code for r in incoherences for code in (r["source"], r["target"])} - set(names)
+    if missing:
+        names |= dict(Instrument.objects.filter(code__in=missing).values_list("code", "name"))
     return {
         "tool_types": [str(label) for _code, label in ToolKind.choices],
         "rows": [
@@ -147,6 +157,22 @@ def tools_rows(iso3: str) -> dict:
             for code, label in Level.choices
         ],
         "total": len({instrument for _, _, instrument in cells}),
+        "reported": len(stock.instruments),
+        "safeguards": sum(1 for row in stock.instruments if row["safeguard"]),
+        "incoherences": [
+            {
+                "acts": names.get(r["source"], r["source"]),
+                "affected": names.get(r["target"], r["target"]),
+                "score": r["score"],
+                "origin": r["origin"],
+                "mitigations": [
+                    {"safeguard": names.get(m["safeguard"], m["safeguard"]), "how": m["how"]}
+                    for m in r["mitigations"]
+                ],
+            }
+            for r in incoherences
+        ],
+        "unmitigated": stock.unmitigated,
     }
 
 
@@ -198,7 +224,7 @@ def profile_context(country: Country, cycle: int, scope: str) -> dict | None:
         "areas": area_rows,
         "history": history,
         "divergence": spreads,
-        "tools": tools_rows(country.iso3),
+        "tools": tools_rows(country.iso3, cycle),
         "crosswalk": crosswalk,
         "crosswalk_notice": crosswalk_notice(),
         "method": method_text(),

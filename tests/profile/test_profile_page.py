@@ -90,6 +90,6 @@ def test_the_tools_section_counts_what_the_annex_b_grid_counts(profiles):
             (c["level"], c["tool_type"]): counted[(c["level"], c["tool_type"])]
             for c in grid(country=iso3)
         }
-    phl = tools_rows("PHL")
+    phl = tools_rows("PHL", 2025)
     assert phl["total"] == 4  # PHL-LMP, PHL-CHE-MP, NAGA-MDC and the universal MIGOF
     assert [r["total"] for r in phl["rows"]] == [1, 2, 1, 0, 1]

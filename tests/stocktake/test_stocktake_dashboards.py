@@ -88,3 +88,21 @@ def test_the_pages_read_in_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_the_country_profile_names_the_incoherences_their_mitigations_and_the_unmitigated(
+    client_of, phl_2026
+):
+    page = client_of("reviewer").get("/dashboards/country/PHL/2026/profile/").content.decode()
+    section = page[
+        page.index('id="p-tools"') : page.index("</section>", page.index('id="p-tools"'))
+    ]
+    assert "lists 3 instruments" in section  # PHL-LMP, PHL-CHE-MP and the new Naga plan
+    # The DMW's −3 with no mitigation, the DOH's −2 with the complaint mechanism; the pair
+    # counts as mitigated since one of its reports names a safeguard.
+    table = section[section.index('id="p-incoherences"') :]
+    assert table.count("Naga City migration and development plan") == 2
+    assert "Complaint mechanisms: Workers complain." in table
+    assert "<strong>Unmitigated</strong>" in table
+    assert "and 0 unmitigated." in section
+    assert "PHL-NAGA-PLAN" not in section  # names, not codes
