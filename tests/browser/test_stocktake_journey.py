@@ -50,8 +50,9 @@ def test_focal_point_takes_stock_reviewer_validates_grid_dashboard_and_api_show_
     sign_in(page, "cochair", PASSWORD)
     page.goto(f"/assessments/{assessment.pk}/")
     assert "PHL-NAGA-PLAN" in page.inner_text("#stocktake")
+    page.click("#validate-assessment")  # asks first, saying what validating does
     with page.expect_navigation():
-        page.click("#validate-assessment")
+        page.click("#confirm-validate-yes")
     assert Assessment.objects.get(pk=assessment.pk).state == "validated"
     page.goto("/grid/?country=PHL&cycle=2026")
     assert "PHL-NAGA-PLAN" in page.content()

@@ -136,7 +136,13 @@ def test_the_scores_come_with_their_charts(client_of, in_state):
     }
     assert stored
     assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True)) == stored
-    ticks = dict(zip(figure["layout"]["yaxis"]["tickvals"], figure["layout"]["yaxis"]["ticktext"]))
+    ticks = dict(
+        zip(
+            figure["layout"]["yaxis"]["tickvals"],
+            figure["layout"]["yaxis"]["ticktext"],
+            strict=True,
+        )
+    )
     assert {code: ticks[code] for code in stored} == {code: names[code] for code in stored}
 
 
