@@ -238,9 +238,22 @@ PAGES = [
 ]
 
 
+def _median_get(client, url: str, runs: int = 5):
+    """A page's median time (ms) over `runs` warm requests, its queries and last response."""
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), len(queries), response
+
+
 def pages() -> list[dict]:
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.dataset import bench_countries
 
@@ -250,13 +263,7 @@ def pages() -> list[dict]:
     out = []
     for template in PAGES:
         url = template.format(iso=iso, iso2=iso2)
-        client.get(url)  # warm
-        times = []
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
+        ms, count, response = _median_get(client, url)
         body = response.content.decode()
         charts = re.findall(
             r'<script id="[^"]*" type="application/json">(.*?)</script>', body, re.S
@@ -265,7 +272,7 @@ def pages() -> list[dict]:
         out.append(
             {
                 "name": f"page {url} (ms; queries; largest chart KB)",
-                "value": f"{statistics.median(times):.0f}; {len(queries)}q; {largest:.0f}",
+                "value": f"{ms:.0f}; {count}q; {largest:.0f}",
                 "goal": f"< 150 ms, < 500 KB (HTTP {response.status_code})",
             }
         )
@@ -304,22 +311,15 @@ def fill_in_page() -> list[dict]:
     """The fill-in page as a focal point opens it (one section: a dimension) and with
     every section on one page, against the bare sign-in page in the same run."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     user, assessment = _bench_fill_in()
     client = Client()
     client.force_login(user)
 
     def median_ms(url: str) -> tuple[float, int, int]:
-        client.get(url)  # warm
-        times = []
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
+        ms, count, response = _median_get(client, url)
         assert response.status_code == 200, url
-        return statistics.median(times), len(queries), len(response.content)
+        return ms, count, len(response.content)
 
     baseline, _q, _b = median_ms("/accounts/password_change/")
     out = []

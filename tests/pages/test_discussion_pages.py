@@ -13,18 +13,10 @@ from django.utils import timezone
 from assessments import discussion, services
 from assessments.models import Comment, CommentRead
 from tests.pages.conftest import bring_to
+from tests.pages.test_permission_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "focal_phl",
-    "focal_phl_health",
-    "focal_mda",
-    "reviewer",
-    "reviewer_phl",
-    "partner",
-    "anonymous",
-)
 CODE = "H-INS-01"
 
 

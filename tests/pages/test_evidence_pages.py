@@ -12,19 +12,11 @@ from django.urls import reverse
 from assessments.evidence.services import attach_documents
 from assessments.models import Assessment, EvidenceDocument
 from tests.evidence_files import EXE, PDF, evidence_root, png, stored_files
+from tests.pages.test_permission_matrix import ROLES
 
 __all__ = ["evidence_root"]
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "focal_phl",
-    "focal_phl_health",
-    "focal_mda",
-    "reviewer",
-    "reviewer_phl",
-    "partner",
-    "anonymous",
-)
 STATES = ("draft", "submitted", "returned", "validated")
 
 
