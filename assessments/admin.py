@@ -138,7 +138,7 @@ class IndicatorConsolidationAdmin(ReadOnlyAdmin):
     list_select_related = ["country", "indicator"]
 
 
-# Publication (issue #18): read here; the lead actor's focal points publish on the profile
+# Publication: read here; the lead actor's focal points publish on the profile
 # page, through assessments.publication (the lead actor is set on the actor).
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):

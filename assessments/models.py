@@ -448,7 +448,7 @@ class EvidenceDocument(models.Model):
         return self.name
 
 
-# --- Publication of a country's profile (DESIGN §7, issue #18) -----------------------------
+# --- Publication of a country's profile (DESIGN §7) -----------------------------
 
 
 class Publication(models.Model):

@@ -1,4 +1,4 @@
-"""The country profile's PDF (issue #18): rendered on the server by a Celery task with
+"""The country profile's PDF: rendered on the server by a Celery task with
 WeasyPrint from the profile's own HTML and print stylesheet (charts are inline SVG, so they
 go in as vectors; DejaVu fonts embedded, French and Spanish accents included), stored in
 the `profiles` storage under a name that holds the fingerprint of the scores it was read

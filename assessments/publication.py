@@ -1,4 +1,4 @@
-"""Publication of a country's profile (DESIGN §7, issue #18): the country's lead actor
+"""Publication of a country's profile (DESIGN §7): the country's lead actor
 publishes a validated cycle's profile to its peers or to the public, and withdraws it.
 Nothing is published by default; every publication and withdrawal is logged.
 

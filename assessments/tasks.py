@@ -89,7 +89,7 @@ def _catch_up_on_start(sender, **kwargs) -> None:
 
 @shared_task(acks_late=True, **_RETRY)
 def render_profile_pdf(iso3: str, cycle: int, scope: str, language: str) -> str | None:
-    """A country profile's PDF, rendered and stored (issue #18); idempotent."""
+    """A country profile's PDF, rendered and stored; idempotent."""
     from assessments import pdf
 
     return pdf.render_and_store(iso3, cycle, scope, language)

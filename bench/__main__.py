@@ -7,10 +7,10 @@ the framework's indicators — then measures each figure against its baseline:
   area scores (INSERT … SELECT … GROUP BY); peak memory of the recompute;
 - one assessment recomputed and stored, in milliseconds;
 - importing a 100,000-row CSV vs a raw COPY of the same answers;
-- hostile uploads (issue #13): peak memory and seconds of each, against a tiny file;
+- hostile uploads: peak memory and seconds of each, against a tiny file;
 - dashboard pages: server time and query count with 200 countries, 10,000 instruments;
 - the scores API under gunicorn (2 workers) vs a bare Django view, with wrk;
-- the country profile (issue #18): the page, its PDF rendered and served from storage, a
+- the country profile: the page, its PDF rendered and served from storage, a
   public profile under 32 concurrent readers from the cache vs the bare view.
 
 Uses DATABASE_URL when set, else creates the database `coherence_bench` on

@@ -1,4 +1,4 @@
-"""Peak memory of the web process while it takes evidence uploads (issue #15).
+"""Peak memory of the web process while it takes evidence uploads.
 
 `python -m bench.evidence_rss` (after `make run`'s migrate and setup_demo, on the same
 database) serves the app with gunicorn (one sync worker), and for each case starts a fresh

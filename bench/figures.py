@@ -231,7 +231,7 @@ PAGES = [
     "/dashboards/compare/?cycle=2025",
     "/dashboards/interactions/",
     "/dashboards/interests/{iso}/",
-    # Issue #16: with 20 country-reported instruments in each country and cycle.
+    # Stock-taking: with 20 country-reported instruments in each country and cycle.
     "/grid/?country={iso}&cycle=2025",
     "/dashboards/country/{iso}/?cycle=2025",
     "/dashboards/interactions/?country={iso}&cycle=2025",
@@ -449,7 +449,7 @@ __all__ = [
 
 
 def hostile_uploads() -> list[dict]:
-    """Each hostile file of issue #13 read as the page reads it and as the command does,
+    """Each hostile file read as the page reads it and as the command does,
     in a fresh process: peak memory added and seconds, against a tiny good file."""
     from bench.hostile import make_files, measure
 

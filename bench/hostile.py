@@ -1,4 +1,4 @@
-"""Hostile uploads (issue #13) and how to measure one: each file is read in a fresh
+"""Hostile uploads and how to measure one: each file is read in a fresh
 process, as the page upload reads it (one assessment) or as the command does (a whole
 file), and the peak memory it added and the seconds it took are printed. The tests assert
 on them; `make bench` reports them."""
@@ -154,7 +154,7 @@ def moved_strings(data: bytes) -> bytes:
 
 
 def make_files(folder: Path) -> dict[str, Path]:
-    """The hostile files of issue #13 and a tiny good one of each kind, written to `folder`."""
+    """The hostile files and a tiny good one of each kind, written to `folder`."""
     tiny = workbook_bytes([HEADER, ["PHL", 2026, "PHL-DMW", "H-INS-01", "yes"]])
     made = {
         "tiny.csv": ",".join(HEADER).encode() + b"\nPHL,2026,PHL-DMW,H-INS-01,yes\n",

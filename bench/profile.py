@@ -1,4 +1,4 @@
-"""The country profile's figures (issue #18): the HTML profile, the PDF rendered and then
+"""The country profile's figures: the HTML profile, the PDF rendered and then
 served from storage, and a public profile under 32 concurrent readers from the cache
 against the bare Django view (gunicorn, 2 workers, wrk)."""
 

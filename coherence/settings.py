@@ -292,7 +292,7 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
-    # The country profiles' PDFs (issue #18): rendered by a task, served until the scores change.
+    # The country profiles' PDFs: rendered by a task, served until the scores change.
     "profiles": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env_str("PROFILES_ROOT", str(BASE_DIR / "media" / "profiles"))},

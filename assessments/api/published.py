@@ -1,4 +1,4 @@
-"""`published/`: the country profiles countries have published (DESIGN §6, §7; issue #18).
+"""`published/`: the country profiles countries have published (DESIGN §6, §7).
 Readable without a token: anonymous callers see the profiles published to the public,
 signed-in users and tokens those published to peers as well."""
 

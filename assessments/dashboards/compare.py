@@ -57,7 +57,7 @@ def compare(request):
         key, descending = parse_sort(request.GET)
     except BadRequest as problem:
         return bad_request(request, str(problem))
-    # A focal point compares its own country with the cycles others published (issue #18).
+    # A focal point compares its own country with the cycles others published.
     scores = comparable_scores(request.user)
     cycles = list(scores.order_by("-cycle").values_list("cycle", flat=True).distinct())
     if cycle is None and cycles:

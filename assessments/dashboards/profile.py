@@ -1,4 +1,4 @@
-"""The country profile (issue #18): one printable page of a validated cycle, in the
+"""The country profile: one printable page of a validated cycle, in the
 reader's language, built from the dashboards' own selectors — the same page signed in, on
 /public/ and in the PDF.
 

@@ -1,4 +1,4 @@
-"""The public pages (issue #18, DESIGN §7, §8): the profiles countries have published to
+"""The public pages (DESIGN §7, §8): the profiles countries have published to
 the public, readable without signing in, in English, French or Spanish (`?lang=`).
 
 Pages are cached whole in the shared cache under the scores' generation and the

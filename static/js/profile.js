@@ -1,4 +1,4 @@
-// The profile's PDF being prepared (issue #18): ask the status endpoint every two seconds and
+// The profile's PDF being prepared: ask the status endpoint every two seconds and
 // reload once it is ready, when the server serves the PDF itself. The page's own meta refresh
 // does the same without JavaScript.
 (function () {

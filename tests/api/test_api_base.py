@@ -16,7 +16,7 @@ API = "/api/v1/"
 CATALOGUE = {"anonymous": 401, "partner": 200, "focal_phl": 200, "focal_mda": 200, "reviewer": 200}
 
 
-# What anyone may read, without a token: what countries have published (issue #18).
+# What anyone may read, without a token: what countries have published.
 PUBLISHED = {"anonymous": 200, "partner": 200, "focal_phl": 200, "focal_mda": 200, "reviewer": 200}
 
 

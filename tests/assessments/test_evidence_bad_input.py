@@ -1,4 +1,4 @@
-"""Files refused as evidence (DESIGN §7, issue #15): oversized, empty, mistyped, zip
+"""Files refused as evidence (DESIGN §7): oversized, empty, mistyped, zip
 bombs, hostile names, too many at once, over the assessment's quota. Each is refused with
 a message naming the file and why, and nothing is stored: no row, no byte on disk."""
 

@@ -1,4 +1,4 @@
-"""Hostile files are refused quickly and cheaply (issue #13): a 2 KB workbook declaring
+"""Hostile files are refused quickly and cheaply: a 2 KB workbook declaring
 A1:XFD20000, a CSV of a million junk rows, a zip bomb, a header of 100,000 columns.
 Each is read in a fresh process, whose peak memory is compared with the same process
 reading a tiny file; a refusal names the row and says why, and nothing is written. A

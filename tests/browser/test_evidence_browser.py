@@ -1,4 +1,4 @@
-"""Attaching evidence documents in Chromium (issue #15): a focal point picks two files at
+"""Attaching evidence documents in Chromium: a focal point picks two files at
 once for one answer, each uploads with its own progress bar and lands in the answer's
 list without leaving the page or marking the answers unsaved; a program renamed .pdf is
 refused by name; one file is removed; after submitting, the reviewer downloads the other

@@ -1,4 +1,4 @@
-"""Reading, in Chromium (issue #14, "Everyone: reading"): one navigation with the right
+"""Reading, in Chromium ("Everyone: reading"): one navigation with the right
 items for each role; names, not codes, on the dashboards in English and French; French
 numbers (63,4) in a chart's hover and in a table; no page wider than a 390 px phone; the
 menu button on a phone; scores "being computed" that fill in by themselves; the error

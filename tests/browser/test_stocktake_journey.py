@@ -1,4 +1,4 @@
-"""A stock-taking journey in Chromium (issue #16), a screenshot at each step: the focal
+"""A stock-taking journey in Chromium, a screenshot at each step: the focal
 point lists a catalogue instrument and a new one and reports an unmitigated incoherence
 between them, then submits; the reviewer validates; the country's grid and dashboard for
 that cycle show them, and the API counts the unmitigated incoherence."""

@@ -1,4 +1,4 @@
-"""The "evidence" storage from the environment (issue #15): local files in EVIDENCE_ROOT by
+"""The "evidence" storage from the environment: local files in EVIDENCE_ROOT by
 default (a folder of the project, outside the static files), an S3-compatible bucket,
 private, when EVIDENCE_S3_BUCKET is set. Read in a fresh process, as start-up reads it."""
 

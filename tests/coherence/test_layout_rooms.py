@@ -1,4 +1,4 @@
-"""The house stays easy to read (issue #12): every package says what lives in it, and no
+"""The house stays easy to read: every package says what lives in it, and no
 function grows past what a reader holds in view."""
 
 import ast

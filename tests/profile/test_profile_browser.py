@@ -1,4 +1,4 @@
-"""The profile in Chromium (issue #18): printed, it shows the profile without navigation or
+"""The profile in Chromium: printed, it shows the profile without navigation or
 controls; the lead actor publishes it through the confirmation and anyone then reads it on
 /public/; the PDF's "being prepared" page polls its status with its own script. No console
 error and no Content-Security-Policy violation on any of them."""

@@ -1,4 +1,4 @@
-"""The profile page (issue #18): the figures the API gives, named not coded, in the
+"""The profile page: the figures the API gives, named not coded, in the
 reader's language, printable (its own print stylesheet, controls outside the profile)."""
 
 import re

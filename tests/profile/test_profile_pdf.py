@@ -1,4 +1,4 @@
-"""The profile's PDF (issue #18): rendered on the server by the task, its text extractable
+"""The profile's PDF: rendered on the server by the task, its text extractable
 in reading order with the API's figures, fonts embedded (French accents), stored and served
 from storage until the scores change, a progress state while it renders."""
 

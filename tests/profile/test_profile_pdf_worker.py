@@ -1,4 +1,4 @@
-"""The PDF rendered by a real Celery worker (issue #18): the page says it is being prepared
+"""The PDF rendered by a real Celery worker: the page says it is being prepared
 (202, refreshing itself), the status endpoint follows the render, then the PDF is served
 from storage. Runs with DATABASE_URL and REDIS_URL set; skipped on the embedded defaults."""
 

@@ -1,4 +1,4 @@
-"""What is not published never shows to anyone new (issue #18): the role × country × cycle
+"""What is not published never shows to anyone new: the role × country × cycle
 matrix of the profile, its PDF state, the public pages, the comparison and `published/`.
 
 A profile is read by those who see its country (its focal points, reviewers, partners) in

@@ -1,4 +1,4 @@
-"""/public/ (issue #18): the profiles published to the public, without signing in, cached
+"""/public/: the profiles published to the public, without signing in, cached
 until the scores or the publications change, and with no link into anything private."""
 
 from html.parser import HTMLParser

@@ -1,4 +1,4 @@
-"""Publication (DESIGN §7, issue #18): the country's lead actor publishes a validated
+"""Publication (DESIGN §7): the country's lead actor publishes a validated
 cycle's profile to peers or the public and withdraws it, after a confirmation that says
 what will happen; nothing is published by default; every change is logged."""
 

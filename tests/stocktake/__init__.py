@@ -1,1 +1,1 @@
-"""Tests of safeguards, mitigations and stock-taking (issue #16)."""
+"""Tests of safeguards, mitigations and stock-taking."""
