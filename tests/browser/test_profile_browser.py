@@ -9,15 +9,19 @@ from django.core.cache import cache
 from actors.roles import principal_of
 from assessments import pdf
 from assessments.dashboards.profile import readable_head
-from tests.browser.conftest import browser, page, shot, sign_in  # noqa: F401
+
+# The browser, page and shot fixtures come from tests/browser/conftest.py: one Playwright
+# for the whole run (a second one inside the first's event loop cannot start).
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.profile.conftest import profile_storage, profiles  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 URL = "/dashboards/country/PHL/2024/profile/"
 
 
-def test_printed_the_profile_has_no_navigation_or_controls(page, shot, profiles):  # noqa: F811
+def test_printed_the_profile_has_no_navigation_or_controls(page, shot, profiles):  # noqa: F811 (a fixture)
     sign_in(page, "focal-phl", PASSWORD)
     page.goto(URL)
     assert page.locator("header.top").is_visible()
@@ -31,7 +35,7 @@ def test_printed_the_profile_has_no_navigation_or_controls(page, shot, profiles)
     assert page.console_errors == []
 
 
-def test_the_lead_actor_publishes_and_anyone_reads_it(page, browser, shot, profiles):  # noqa: F811
+def test_the_lead_actor_publishes_and_anyone_reads_it(page, browser, shot, profiles):  # noqa: F811 (a fixture)
     sign_in(page, "focal-phl", PASSWORD)
     page.goto(URL)
     page.select_option("#pub-audience", "public")
@@ -50,7 +54,7 @@ def test_the_lead_actor_publishes_and_anyone_reads_it(page, browser, shot, profi
     assert page.console_errors == []
 
 
-def test_the_pdf_being_prepared_polls_its_status(page, profiles):  # noqa: F811
+def test_the_pdf_being_prepared_polls_its_status(page, profiles):  # noqa: F811 (a fixture)
     sign_in(page, "focal-phl", PASSWORD)
     page.goto(URL)
     head = readable_head(principal_of(profiles["focal_phl"]), "PHL", 2024)
@@ -61,7 +65,7 @@ def test_the_pdf_being_prepared_polls_its_status(page, profiles):  # noqa: F811
     assert page.console_errors == []
 
 
-def test_the_profile_pages_pass_axe(page, profiles):  # noqa: F811
+def test_the_profile_pages_pass_axe(page, profiles):  # noqa: F811 (a fixture)
     from tests.browser import axe
 
     axe.install(page.context)
