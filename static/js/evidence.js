@@ -54,6 +54,13 @@
   function noneShown(box, shown) {
     var none = box.querySelector("[data-evidence-none]");
     if (none) { none.hidden = !shown; }
+    box.querySelector("[data-evidence-count]").textContent =
+      box.querySelectorAll("[data-document]").length;
+  }
+
+  // The documents fold away under their summary; a file on its way opens them.
+  function opened(box) {
+    box.querySelector("[data-evidence-box]").open = true;
   }
 
   // Files go one request each, one after the other: every file shows its own progress bar
@@ -78,6 +85,7 @@
     progress.setAttribute("aria-label", file.name);
     li.append(name, " ", progress);
     box.querySelector("[data-evidence-list]").append(li);
+    opened(box);
     noneShown(box, false);
     return { li: li, progress: progress };
   }
@@ -109,6 +117,7 @@
         row.li.before(listed(box, doc));
       });
       row.li.remove();
+      noneShown(box, false);
     });
     xhr.addEventListener("error", function () { failed(box, row, ""); });
     var data = new FormData();
@@ -155,6 +164,7 @@
       Array.prototype.forEach.call(input.files, function (file) { enqueue(box, file); });
       input.value = "";
     });
+    box.addEventListener("dragenter", function () { opened(box); });
     drop.addEventListener("dragover", function (event) {
       event.preventDefault();
       drop.classList.add("dragging");

@@ -1,8 +1,10 @@
-"""The fill-in page in Chromium, as issue #14 found it wanting: a save keeps the user at
+"""The fill-in page in Chromium, against what made it hard work: a save keeps the user at
 the question they were at (and says "Saving…" on a disabled button meanwhile); a refused
 save's error summary takes focus and its links focus each field; the instruments picker
 keeps earlier choices when another is ticked and when filtering; a keyboard-only journey
 from the first Tab to a submitted assessment; no horizontal scroll at 390 px."""
+
+import os
 
 import pytest
 
@@ -197,3 +199,54 @@ def test_no_horizontal_scroll_at_390_px(page, shot, assessment, users, query):
     assert width <= 390, page.evaluate(WIDER)
     shot(page, "phone")
     assert page.console_errors == []
+
+
+SIZE = """() => ({height: document.documentElement.scrollHeight,
+                 nodes: document.getElementsByTagName("*").length})"""
+
+
+def test_one_section_is_a_fraction_of_the_whole_form(page):
+    """The fill-in page's height, element count and bytes with the shipped framework, one
+    section (what the page opens at) against every section on one page (what the page
+    used to be), every indicator answered with evidence, at 1366 and 390 px. The figures
+    are kept in test-artifacts/fill-in-size.json; the largest section holds 43 of the 122
+    questions, so one section must stay under half the whole on each measure."""
+    import json
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from assessments import catalogue, demo, services
+    from tests.browser.conftest import ARTIFACTS
+
+    call_command("load_catalogue", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    demo.setup(catalogue.FIXTURES)
+    user = get_user_model().objects.get(username="focal-phl")
+    draft = services.create_assessment(actor=user.membership.actor, cycle=2031, by=user)
+    values = {"yes_no": 1.0, "three_level": 5.0, "scale": 2.0, "percent": 50.0}
+    services.save_answers(
+        draft,
+        by=user,
+        version=draft.version,
+        answers={
+            i.code: services.AnswerInput(value=values[i.answer_type], evidence="Act 2019, s. 4")
+            for i in draft.framework.indicators.all()
+        },
+    )
+    sign_in(page, "focal-phl", demo.DEMO_PASSWORD)
+    figures = {"indicators": draft.framework.indicators.count()}
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for name, query in (("one section", ""), ("every section", "?section=all")):
+            response = page.goto(f"/assessments/{draft.pk}/{query}")
+            assert response.status == 200
+            figures[f"{name} at {width} px"] = {
+                **page.evaluate(SIZE),
+                "bytes": len(response.body()),
+            }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "fill-in-size.json").write_text(json.dumps(figures, indent=2))
+    for width in (1366, 390):
+        one, every = figures[f"one section at {width} px"], figures[f"every section at {width} px"]
+        for measure in ("height", "nodes", "bytes"):
+            assert one[measure] * 2 < every[measure], (width, measure, figures)

@@ -263,7 +263,7 @@ def test_keyboard_only_review_flag_an_answer_and_return(page, shot, submitted):
 
 # The right edge of the widest element of the page's main part, tables that scroll in their
 # own region aside. The header's navigation and the transition log are shared by every
-# assessment page (issue #14's "reading" part makes them fit); this checks what the review
+# assessment page (the reading pages' own tests check that they fit); this checks what the review
 # adds.
 WIDEST = """() => Math.max(...Array.from(document.querySelectorAll("main *"))
     .filter(el => !el.closest(".table-scroll, dialog, svg, table.log"))
