@@ -304,3 +304,33 @@ def test_beat_runs_the_sweep_every_minute(settings):
 
     sweeps = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("_comments")]
     assert [(e["task"], e["schedule"]) for e in sweeps] == [(tasks.mail_due_comments.name, 60.0)]
+
+
+def test_comments_from_before_the_sweep_are_not_mailed_again(submitted, users):
+    """The migration to the sweep: comments already in a mail, or old enough that their
+    mail task has run, count as mailed; one still waiting for its task is left to the
+    sweep."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("assessments.migrations.0007_comment_mailed_at")
+    now = timezone.now()
+    old = post(submitted, users["reviewer"], body="Old.")
+    in_a_mail = post(submitted, users["reviewer"], body="In a mail.")
+    waiting = post(submitted, users["reviewer"], body="Waiting.")
+    Comment.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=2))
+    Comment.objects.filter(pk=in_a_mail.pk).update(created_at=now - timedelta(seconds=300))
+    DiscussionMail.objects.create(
+        assessment=submitted,
+        recipient=users["focal_phl"],
+        comments=1,
+        sent_at=now - timedelta(seconds=200),
+    )
+    Comment.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(seconds=100))
+
+    migration.mark_mailed_before(apps, None)
+
+    mailed = dict(Comment.objects.values_list("body", "mailed_at"))
+    assert mailed["Old."] == Comment.objects.get(pk=old.pk).created_at
+    assert mailed["In a mail."] is not None and mailed["Waiting."] is None
