@@ -3,11 +3,11 @@ the assessment's focal point and the reviewers, once it is no longer a draft.
 
 Every entry point — the pages, the API, the mail task — calls these functions. Comments
 are never deleted; their author may edit them for EDIT_WINDOW, every edit kept in their
-history. The other side is mailed, batched: a comment queues a mail task for MAIL_DELAY
-later, and the task mails each recipient at most once per assessment in any MAIL_DELAY.
+history. The other side is mailed, batched, by a sweep that Celery beat runs every minute:
+once an assessment's oldest comment not yet mailed is mail_delay() old, each recipient gets
+one mail with every comment not yet mailed that it has not read.
 """
 
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,17 +30,14 @@ from assessments.models import Assessment, Comment, CommentRead, DiscussionMail,
 from coherence.choices import Role
 from coherence.errors import Forbidden, Invalid, NotFound, Refusal, WrongState
 
-log = logging.getLogger(__name__)
-
 MAX_LENGTH = 5000
 EDIT_WINDOW = timedelta(minutes=15)
-# Older comments are not mailed to someone who never had a mail about the assessment.
-MAIL_LOOKBACK = timedelta(days=7)
 
 
 def mail_delay() -> int:
-    """Seconds between a comment and its mail, and the least between two mails to one
-    recipient about one assessment."""
+    """Seconds a comment waits, unread, before it is mailed; hence also the least between
+    two mails to one recipient about one assessment (a mail carries every comment not yet
+    mailed, so the next one waits for a later comment to be this old)."""
     return getattr(settings, "DISCUSSION_MAIL_DELAY", 600)
 
 
@@ -130,20 +127,17 @@ def _writer(user, assessment: Assessment) -> bool:
 # --- Writes ---------------------------------------------------------------------------------
 
 
-def post_comment(
-    assessment: Assessment, *, by, indicator: str, body: str, site: str = ""
-) -> Comment:
+def post_comment(assessment: Assessment, *, by, indicator: str, body: str) -> Comment:
     """Add a comment to one answer's thread; the writer has read the thread by then. The
-    other side's mail is queued for mail_delay() later. `site`: the scheme and host the
-    mail links to."""
+    other side is mailed it by the sweep (send_due_mails) mail_delay() later if unread."""
     by_reviewer = _writer(by, assessment)
     target = _indicator(assessment, indicator)
     text = _clean_body(body)
     with transaction.atomic():
-        # Serialises comments with the mail task: a comment stamped before a mail's read
+        # Serialises comments with the mail sweep: a comment stamped before a mail's read
         # is in that mail.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
-        comment = Comment.objects.create(
+        comment = Comment(
             assessment=assessment,
             indicator=target,
             author=by,
@@ -151,8 +145,9 @@ def post_comment(
             body=text,
             created_at=timezone.now(),
         )
+        comment._history_user = by
+        comment.save()
         _read_up_to(by, assessment, target, comment.pk)
-        transaction.on_commit(lambda: queue_mail(assessment.pk, site))
     return comment
 
 
@@ -181,6 +176,7 @@ def edit_comment(
             comment.body = text
             comment.edited_at = timezone.now()
             comment._change_reason = "edit"
+            comment._history_user = by
             comment.save(update_fields=["body", "edited_at"])
     return comment
 
@@ -285,15 +281,56 @@ def threads(assessment: Assessment, *, user) -> dict[int, Thread]:
     comments = (
         Comment.objects.filter(assessment_id=assessment.pk).select_related("author").order_by("id")
     )
+    comments = list(comments)
+    earlier = earlier_versions([c for c in comments if c.edited_at is not None])
     for comment in comments:
         thread = result.setdefault(comment.indicator_id, Thread())
         comment.is_unread = comment.author_id != user.pk and comment.pk > markers.get(
             comment.indicator_id, 0
         )
         comment.editable = comment.author_id == user.pk and now - comment.created_at <= EDIT_WINDOW
+        comment.earlier_versions = earlier.get(comment.pk, [])
         thread.unread += comment.is_unread
         thread.comments.append(comment)
     return result
+
+
+@dataclass
+class Version:
+    """A comment's text as it read before an edit: who wrote it, and when."""
+
+    body: str
+    by: object
+    at: object
+
+    @property
+    def html(self) -> SafeString:
+        return render_body(self.body)
+
+
+def earlier_versions(comments) -> dict[int, list[Version]]:
+    """Comment id → its texts before the current one, oldest first, from its history: one
+    query for all the comments given, none when none was edited."""
+    edited = {c.pk: c for c in comments if c.edited_at is not None}
+    if not edited:
+        return {}
+    rows = (
+        Comment.history.filter(id__in=list(edited))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    versions: dict[int, list[Version]] = {}
+    for row in rows:
+        comment = edited[row.id]
+        versions.setdefault(row.id, []).append(
+            Version(
+                body=row.body,
+                by=row.history_user or comment.author,
+                at=row.created_at if row.history_type == "+" else row.edited_at or row.history_date,
+            )
+        )
+    # The newest version is the comment as it reads now.
+    return {pk: found[:-1] for pk, found in versions.items() if len(found) > 1}
 
 
 # --- Showing a comment ----------------------------------------------------------------------
@@ -323,19 +360,6 @@ def render_body(text: str) -> SafeString:
 # --- Mail -----------------------------------------------------------------------------------
 
 
-def queue_mail(assessment_id: int, site: str = "") -> bool:
-    """Queue the mail task for mail_delay() from now; a broker that is down loses nothing
-    but this mail's timing (the next comment's task mails what is still unmailed)."""
-    from assessments import tasks
-
-    try:
-        tasks.mail_discussion.apply_async(args=[assessment_id, site], countdown=mail_delay())
-    except Exception:  # the broker's errors vary by transport; none may undo a comment
-        log.warning("Could not queue the discussion mail of %s", assessment_id, exc_info=True)
-        return False
-    return True
-
-
 def _recipients(assessment: Assessment, *, reviewers: bool):
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     if reviewers:
@@ -343,58 +367,75 @@ def _recipients(assessment: Assessment, *, reviewers: bool):
     return users.filter(membership__role=Role.FOCAL_POINT, membership__actor_id=assessment.actor_id)
 
 
-def send_mails(assessment_id: int, site: str = "") -> int:
-    """Mail each recipient the comments of the other side it has neither read nor been
-    mailed, unless it was mailed about this assessment less than mail_delay() ago (a later
-    task will then mail them). Returns the number of mails sent."""
-    now = timezone.now()
+def send_due_mails(*, now=None) -> int:
+    """The mail sweep (every minute, Celery beat): for each assessment whose oldest comment
+    not yet mailed is mail_delay() old, mail each recipient of the other side the comments
+    not yet mailed that it has not read, and mark them mailed — in one transaction per
+    assessment, so a second or a concurrent sweep mails nobody twice. Returns the number
+    of mails sent."""
+    now = now or timezone.now()
+    due = (
+        Comment.objects.filter(
+            mailed_at__isnull=True, created_at__lte=now - timedelta(seconds=mail_delay())
+        )
+        .values_list("assessment_id", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sum(_send_mails(assessment_id, now=now) for assessment_id in list(due))
+
+
+def _send_mails(assessment_id: int, *, now) -> int:
     with transaction.atomic():
+        # The lock serialises the sweep with comments (post_comment takes it too): a comment
+        # committed before the sweep's read is in its mail, one after waits for the next.
+        # A concurrent sweep holding it already deals with this assessment: skip it.
         assessment = (
-            Assessment.objects.select_for_update()
+            Assessment.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("actor", "country")
             .filter(pk=assessment_id)
             .first()
         )
-        if assessment is None or assessment.state == State.DRAFT:
+        if assessment is None:
             return 0
         pending = list(
-            Comment.objects.filter(assessment=assessment, created_at__gte=now - MAIL_LOOKBACK)
+            Comment.objects.filter(assessment=assessment, mailed_at__isnull=True)
             .select_related("author", "indicator")
             .order_by("id")
         )
-        if not pending:
+        if not pending:  # another sweep has mailed them since this one looked
             return 0
         messages = []
-        for reviewers in (True, False):
-            side = [c for c in pending if c.by_reviewer != reviewers]
-            if side:
-                for user in _recipients(assessment, reviewers=reviewers):
-                    message = _mail_for(assessment, user, side, now=now, site=site)
-                    if message is not None:
-                        messages.append(message)
+        if assessment.state != State.DRAFT:
+            for reviewers in (True, False):
+                side = [c for c in pending if c.by_reviewer != reviewers]
+                if side:
+                    for user in _recipients(assessment, reviewers=reviewers):
+                        message = _mail_for(assessment, user, side, now=now)
+                        if message is not None:
+                            messages.append(message)
+        marked = Comment.objects.filter(
+            pk__in=[c.pk for c in pending], mailed_at__isnull=True
+        ).update(mailed_at=now)
+        if marked != len(pending):  # cannot happen under the lock; never mail twice
+            transaction.set_rollback(True)
+            return 0
         if messages:
-            get_connection().send_messages([m for m, _record in messages])
             DiscussionMail.objects.bulk_create([record for _m, record in messages])
+            # Last: a mail server that fails rolls the marks back; the next sweep retries.
+            get_connection().send_messages([m for m, _record in messages])
     return len(messages)
 
 
-def _mail_for(assessment, user, comments, *, now, site):
-    """The mail to one recipient, with its record; None when there is nothing new for it
-    or it was mailed about the assessment too recently."""
-    last = DiscussionMail.objects.filter(assessment=assessment, recipient=user).last()
-    if last is not None and now - last.sent_at < timedelta(seconds=mail_delay()):
-        return None
-    since = last.sent_at if last is not None else now - MAIL_LOOKBACK
+def _mail_for(assessment, user, comments, *, now):
+    """The mail to one recipient, with its record; None when it has read them all (or
+    wrote them)."""
     read = dict(
         CommentRead.objects.filter(user=user, assessment=assessment).values_list(
             "indicator_id", "last_read"
         )
     )
-    new = [
-        c
-        for c in comments
-        if c.author_id != user.pk and c.created_at > since and c.pk > read.get(c.indicator_id, 0)
-    ]
+    new = [c for c in comments if c.author_id != user.pk and c.pk > read.get(c.indicator_id, 0)]
     if not new:
         return None
     language = (
@@ -404,7 +445,7 @@ def _mail_for(assessment, user, comments, *, now, site):
         .values_list("language", flat=True)
         .first()
     ) or settings.LANGUAGE_CODE
-    link = site.rstrip("/") + reverse("assessments:detail", args=[assessment.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("assessments:detail", args=[assessment.pk])
     with translation.override(language):
         subject = _("New comments on %(actor)s — %(country)s %(cycle)s") % {
             "actor": assessment.actor.name,

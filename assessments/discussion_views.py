@@ -59,7 +59,6 @@ def post(request, pk: int, code: str):
             by=request.user,
             indicator=code,
             body=request.POST.get(f"say-{code}", ""),
-            site=request.build_absolute_uri("/"),
         )
     except discussion.DiscussionRefused as refusal:
         return _refused(request, refusal, assessment, code)

@@ -519,11 +519,22 @@ class Comment(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # When the mail sweep dealt with it: the other side's members who had not read it by
+    # then were mailed it (assessments.discussion.send_due_mails). Null: not yet.
+    mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["mailed_at"])
 
     class Meta:
         ordering = ["assessment", "indicator", "id"]
-        indexes = [models.Index(fields=["assessment", "indicator", "id"])]
+        indexes = [
+            models.Index(fields=["assessment", "indicator", "id"]),
+            # The sweep's every-minute question: which comments still wait for their mail.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(mailed_at__isnull=True),
+                name="comment_mail_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.indicator_id} #{self.pk}"

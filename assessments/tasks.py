@@ -95,10 +95,11 @@ def render_profile_pdf(iso3: str, cycle: int, scope: str, language: str) -> str 
     return pdf.render_and_store(iso3, cycle, scope, language)
 
 
-@shared_task(acks_late=True, ignore_result=True, **_RETRY)
-def mail_discussion(assessment_id: int, site: str = "") -> int:
-    """Mail the other side of an assessment's discussion its new comments, batched
-    (assessments.discussion.send_mails); running it twice mails nobody twice."""
+@shared_task(acks_late=True, **_RETRY)
+def mail_due_comments() -> int:
+    """Every minute (beat): mail the discussions' comments that have waited unread for
+    DISCUSSION_MAIL_DELAY (assessments.discussion.send_due_mails); a second run, or one
+    at the same time, mails nobody twice."""
     from assessments import discussion
 
-    return discussion.send_mails(assessment_id, site)
+    return discussion.send_due_mails()

@@ -33,6 +33,14 @@ elif not DEBUG and len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+# The scheme and host that links in mails lead to (mails sent by a worker have no request
+# to read them from): by default the first of ALLOWED_HOSTS, over https when DEBUG is off.
+_FIRST_HOST = next((h for h in ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")), "")
+SITE_URL = env_url("SITE_URL", ("http", "https")) or (
+    f"{'http' if DEBUG else 'https'}://{_FIRST_HOST}{':8000' if DEBUG else ''}"
+    if _FIRST_HOST
+    else ""
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
     if not _origin.startswith(("http://", "https://")):
@@ -166,8 +174,9 @@ CELERY_UNACKED_RESTORE_INTERVAL = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10,
 # A stale score is re-queued once it has been stale this long with no recompute waiting
 # in the queues (assessments.catchup; beat checks every minute).
 SCORES_REQUEUE_AFTER = env_int("SCORES_REQUEUE_AFTER", 60, minimum=0)
-# Seconds between a comment and the mail to the other side; also the least between two
-# discussion mails to one recipient about one assessment (assessments.discussion).
+# Seconds a discussion comment waits unread before the other side is mailed it; also the
+# least between two discussion mails to one recipient about one assessment
+# (assessments.discussion; beat's sweep looks every minute).
 DISCUSSION_MAIL_DELAY = env_int("DISCUSSION_MAIL_DELAY", 600, minimum=0)
 CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
 # Without Redis, tasks run in process; services queue them on commit either way.
@@ -218,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     # themselves. Expires: while no worker runs, the minutes' checks do not pile up.
     "requeue-stale-scores": {
         "task": "assessments.tasks.requeue_stale_scores",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # The discussion's mails: comments unread for DISCUSSION_MAIL_DELAY are mailed.
+    "mail-due-comments": {
+        "task": "assessments.tasks.mail_due_comments",
         "schedule": 60.0,
         "options": {"expires": 55},
     },

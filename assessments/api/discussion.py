@@ -104,7 +104,6 @@ class DiscussionMixin:
                 by=request.user,
                 indicator=indicator,
                 body=serializer.validated_data["body"],
-                site=request.build_absolute_uri("/"),
             )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = discussion.comments_of(assessment, user=request.user, indicator=indicator)

@@ -208,53 +208,129 @@ def test_line_breaks_are_kept():
     assert discussion.render_body("one\ntwo") == "one<br>two"
 
 
-# --- Mails (tasks in process: each runs as soon as its comment commits) --------------------
+# --- Mails (the sweep beat runs every minute, called here directly) -------------------------
 
 
-def test_the_other_side_is_mailed_once_for_two_comments_in_a_row(
-    submitted, users, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["focal_phl"], body="First point.")
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["focal_phl"], body="Second point.")
-    # Both reviewers, once each; the focal point (the writer's side) not at all.
+def age(seconds: int) -> None:
+    """Every comment so far was posted that many seconds ago."""
+    Comment.objects.update(created_at=timezone.now() - timedelta(seconds=seconds))
+
+
+def test_a_comment_is_mailed_once_it_has_waited_the_delay(submitted, users):
+    post(submitted, users["focal_phl"], body="First point.")
+    post(submitted, users["focal_phl"], body="Second point.")
+    age(599)
+    assert discussion.send_due_mails() == 0  # not yet: 10 minutes have not passed
+    assert mail.outbox == [] and not Comment.objects.filter(mailed_at__isnull=False).exists()
+    age(601)
+    assert discussion.send_due_mails() == 2
+    # Both reviewers, once each, both comments in one mail; the focal point (the writer's
+    # side) not at all.
     assert sorted(m.to[0] for m in mail.outbox) == [
         "cochair-phl@example.org",
         "cochair@example.org",
     ]
     assert DiscussionMail.objects.count() == 2
+    assert set(DiscussionMail.objects.values_list("comments", flat=True)) == {2}
     body = mail.outbox[0].body
-    assert "First point." in body and "H-INS-01" in body
-    assert f"/assessments/{submitted.pk}/" in body
+    assert "First point." in body and "Second point." in body and "H-INS-01" in body
+    assert f"http://127.0.0.1:8000/assessments/{submitted.pk}/" in body
     assert mail.outbox[0].subject.startswith("New comments on Department of Migrant Workers")
+    assert not Comment.objects.filter(mailed_at__isnull=True).exists()
 
 
-def test_a_reviewer_comment_mails_the_assessments_focal_point_only(
-    submitted, users, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["reviewer"], body="Which decree?")
+def test_a_second_sweep_mails_nobody_again(submitted, users):
+    post(submitted, users["reviewer"], body="Which decree?")
+    age(700)
+    assert discussion.send_due_mails() == 1
+    assert discussion.send_due_mails() == 0
+    assert len(mail.outbox) == 1 and DiscussionMail.objects.count() == 1
+
+
+def test_a_reviewer_comment_mails_the_assessments_focal_point_only(submitted, users):
+    post(submitted, users["reviewer"], body="Which decree?")
+    age(601)
+    discussion.send_due_mails()
     assert [m.to for m in mail.outbox] == [["focal-phl@example.org"]]
 
 
-def test_a_mail_after_the_window_has_passed(
-    submitted, users, django_capture_on_commit_callbacks, settings
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["reviewer"], body="One.")
-    DiscussionMail.objects.update(sent_at=timezone.now() - timedelta(seconds=601))
-    Comment.objects.update(created_at=timezone.now() - timedelta(seconds=602))
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["reviewer"], body="Two.")
-    assert len(mail.outbox) == 2
-    assert "Two." in mail.outbox[1].body and "One." not in mail.outbox[1].body
+def test_a_comment_read_in_time_is_not_mailed(submitted, users):
+    post(submitted, users["reviewer"], body="Which decree?")
+    discussion.mark_read(submitted, by=users["focal_phl"], indicator="H-INS-01")
+    age(601)
+    assert discussion.send_due_mails() == 0
+    assert mail.outbox == []
+    assert not Comment.objects.filter(mailed_at__isnull=True).exists()  # dealt with all the same
 
 
-def test_the_mail_is_in_the_language_the_recipient_reads_in(
-    submitted, users, django_capture_on_commit_callbacks
-):
+def test_a_later_comment_rides_with_the_due_one_and_the_next_waits_its_turn(submitted, users):
+    post(submitted, users["reviewer"], body="One.")
+    age(601)
+    post(submitted, users["reviewer"], body="Two.")  # posted just now: it rides along
+    assert discussion.send_due_mails() == 1
+    assert "One." in mail.outbox[0].body and "Two." in mail.outbox[0].body
+    post(submitted, users["reviewer"], body="Three.")
+    assert discussion.send_due_mails() == 0  # at most one mail in the delay
+    Comment.objects.filter(body="Three.").update(created_at=timezone.now() - timedelta(seconds=601))
+    assert discussion.send_due_mails() == 1
+    assert "Three." in mail.outbox[1].body and "One." not in mail.outbox[1].body
+
+
+def test_the_mail_is_in_the_language_the_recipient_reads_in(submitted, users):
     discussion.mark_read(submitted, by=users["focal_phl"], indicator="H-INS-01", language="fr")
-    with django_capture_on_commit_callbacks(execute=True):
-        post(submitted, users["reviewer"], body="Quel décret ?")
+    post(submitted, users["reviewer"], body="Quel décret ?")
+    age(601)
+    discussion.send_due_mails()
     assert mail.outbox[0].subject.startswith("Nouveaux commentaires")
+
+
+def test_a_mail_server_that_fails_leaves_the_comments_for_the_next_sweep(
+    submitted, users, settings
+):
+    post(submitted, users["reviewer"], body="Which decree?")
+    age(601)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    with pytest.raises(OSError):
+        discussion.send_due_mails()
+    assert Comment.objects.get().mailed_at is None and not DiscussionMail.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert discussion.send_due_mails() == 1
+    assert [m.to for m in mail.outbox] == [["focal-phl@example.org"]]
+
+
+def test_beat_runs_the_sweep_every_minute(settings):
+    from assessments import tasks
+
+    sweeps = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].endswith("_comments")]
+    assert [(e["task"], e["schedule"]) for e in sweeps] == [(tasks.mail_due_comments.name, 60.0)]
+
+
+def test_comments_from_before_the_sweep_are_not_mailed_again(submitted, users):
+    """The migration to the sweep: comments already in a mail, or old enough that their
+    mail task has run, count as mailed; one still waiting for its task is left to the
+    sweep."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("assessments.migrations.0007_comment_mailed_at")
+    now = timezone.now()
+    old = post(submitted, users["reviewer"], body="Old.")
+    in_a_mail = post(submitted, users["reviewer"], body="In a mail.")
+    waiting = post(submitted, users["reviewer"], body="Waiting.")
+    Comment.objects.filter(pk=old.pk).update(created_at=now - timedelta(days=2))
+    Comment.objects.filter(pk=in_a_mail.pk).update(created_at=now - timedelta(seconds=300))
+    DiscussionMail.objects.create(
+        assessment=submitted,
+        recipient=users["focal_phl"],
+        comments=1,
+        sent_at=now - timedelta(seconds=200),
+    )
+    Comment.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(seconds=100))
+
+    migration.mark_mailed_before(apps, None)
+
+    mailed = dict(Comment.objects.values_list("body", "mailed_at"))
+    assert mailed["Old."] == Comment.objects.get(pk=old.pk).created_at
+    assert mailed["In a mail."] is not None and mailed["Waiting."] is None

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from assessments import discussion
 from assessments.models import Assessment
 from assessments.services import create_assessment
 from tests.browser import axe, keyboard
@@ -75,6 +76,17 @@ def walk_data(catalogue, users, dashboards_data):  # noqa: F811 (a fixture)
     health = bring_to(health, "submitted", {**users, "focal_phl": users["focal_phl_health"]})
     ids["health"] = health.pk
     ids["instrument"] = catalogue["instruments"]["MIGOF"].pk
+    # A comment, edited once: the threads show it with its earlier version, the admin lists it.
+    said = discussion.post_comment(
+        Assessment.objects.get(pk=ids["submitted"]),
+        by=users["reviewer"],
+        indicator="H-INS-01",
+        body="Which decree set the committee up?",
+    )
+    discussion.edit_comment(
+        said.assessment, by=users["reviewer"], comment_id=said.pk, body="Which decree, and when?"
+    )
+    ids["comment"] = said.pk
     get_user_model().objects.create_superuser(
         "catalogue-admin", email="admin@example.org", password=PASSWORD
     )
@@ -295,6 +307,9 @@ def staff_steps(ids: dict) -> list[Step]:
         ("admin-instruments", "/admin/instruments/instrument/"),
         ("admin-instruments-search", "/admin/instruments/instrument/?q=MIGOF"),
         ("admin-instrument", f"/admin/instruments/instrument/{ids['instrument']}/change/"),
+        ("admin-comments", "/admin/assessments/comment/"),
+        ("admin-comment", f"/admin/assessments/comment/{ids['comment']}/change/"),
+        ("admin-documents", "/admin/assessments/evidencedocument/?removed=no"),
     ]
 
 

@@ -6,7 +6,9 @@ error, breaks no Content-Security-Policy rule and loads nothing from another hos
 
 import pytest
 
+from assessments import discussion
 from assessments.models import Comment, CommentRead
+from tests.browser import axe
 from tests.browser.conftest import sign_in
 from tests.browser.test_journeys import clean, sign_out, snap
 from tests.factories import PASSWORD
@@ -87,4 +89,32 @@ def test_typing_a_comment_is_not_an_unsaved_answer(page, assessment, users):
     with page.expect_navigation():  # no "leave the page?" dialog stops it
         page.click("#post-H-INS-01")
     assert Comment.objects.get().body == "A question back."
+    clean(page)
+
+
+def test_an_edited_comment_opens_its_earlier_version(page, shot, assessment, users):
+    """The reader opens the thread, then the comment's earlier versions: a disclosure that
+    the keyboard reaches and opens, which axe finds nothing wrong with, open or closed."""
+    submitted = bring_to(assessment, "submitted", users)
+    comment = discussion.post_comment(
+        submitted, by=users["reviewer"], indicator="H-INS-01", body="Which decre?"
+    )
+    discussion.edit_comment(
+        submitted, by=users["reviewer"], comment_id=comment.pk, body="Which decree?"
+    )
+    sign_in(page, "focal-phl", PASSWORD)
+    axe.install(page.context)
+    page.goto(f"/assessments/{submitted.pk}/?discussion=H-INS-01")
+    versions = page.locator(f"#comment-{comment.pk}-versions")
+    assert "edited" in page.inner_text(f"#comment-{comment.pk} .comment-meta")
+    assert versions.locator(".comment-body").is_hidden()
+    summary = versions.locator("summary")
+    assert summary.inner_text() == "Show the earlier version"
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert versions.get_attribute("open") is not None
+    assert versions.locator(".comment-body").inner_text() == "Which decre?"
+    assert versions.locator(".comment-meta").inner_text().startswith("Posted by cochair · ")
+    snap(shot, page, "earlier-version")
+    assert axe.summary(axe.violations(page)) == []
     clean(page)

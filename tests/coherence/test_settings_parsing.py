@@ -32,6 +32,7 @@ UNDER_TEST = (
     "BEHIND_TLS_PROXY",
     "EMAIL_BACKEND",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "SITE_URL",
 )
 
 PRODUCTION = {
@@ -130,6 +131,7 @@ def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
             "CSRF_TRUSTED_ORIGINS",
             id="csrf-origin-without-scheme",
         ),
+        pytest.param({"SITE_URL": "coherence.example.org"}, "SITE_URL", id="site-url-scheme"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variables, named):
@@ -156,3 +158,25 @@ def test_redis_url_becomes_the_broker_and_tasks_leave_the_process():
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["task_always_eager"] is False
     assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
+
+
+@pytest.mark.parametrize(
+    ("variables", "site"),
+    [
+        pytest.param({}, "http://127.0.0.1:8000", id="laptop"),
+        pytest.param(PRODUCTION, "https://coherence.example.org", id="first-allowed-host"),
+        pytest.param(
+            {**PRODUCTION, "SITE_URL": "https://www.example.org"},
+            "https://www.example.org",
+            id="set",
+        ),
+    ],
+)
+def test_mails_link_to_the_site(variables, site):
+    """The discussion's mails, sent by a worker with no request, link to SITE_URL."""
+    result = run(["-c", f"{SETUP}; {SITE_URL}"], **variables)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == site

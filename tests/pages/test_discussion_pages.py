@@ -204,6 +204,95 @@ def test_the_author_edits_on_the_page_within_15_minutes(client_of, submitted, us
     ]
 
 
+def edited_twice(submitted, users):
+    comment = discussion.post_comment(
+        submitted, by=users["focal_phl"], indicator=CODE, body="Executive Order 2024-21"
+    )
+    for text in ("Executive Order 2024-12", "Executive Order 2024-12, section 3"):
+        discussion.edit_comment(submitted, by=users["focal_phl"], comment_id=comment.pk, body=text)
+    comment.refresh_from_db()
+    return comment
+
+
+class Versions(HTMLParser):
+    """The disclosure of one comment's earlier versions: its summary, and each version's
+    meta line and text."""
+
+    def __init__(self, comment_id: int):
+        super().__init__()
+        self.target, self.depth, self.where = f"comment-{comment_id}-versions", 0, None
+        self.summary, self.versions = "", []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "details" and a.get("id") == self.target:
+            self.depth = 1
+        elif self.depth and tag == "details":
+            self.depth += 1
+        elif self.depth and tag == "summary":
+            self.where = "summary"
+        elif self.depth and tag == "li":
+            self.versions.append(["", ""])
+        elif self.depth and tag == "p":
+            self.where = "meta"
+        elif self.depth and tag == "div":
+            self.where = "body"
+
+    def handle_endtag(self, tag):
+        if self.depth and tag == "details":
+            self.depth -= 1
+        elif tag in ("summary", "p", "div"):
+            self.where = None
+
+    def handle_data(self, data):
+        if self.where == "summary":
+            self.summary += data
+        elif self.where in ("meta", "body") and self.versions:
+            self.versions[-1][0 if self.where == "meta" else 1] += data
+
+
+def test_an_edited_comment_says_when_and_opens_its_earlier_versions(client_of, submitted, users):
+    comment = edited_twice(submitted, users)
+    # Spread the three versions over a morning, so each shows its own time.
+    at = {n: timezone.now().replace(hour=9, minute=n, second=0, microsecond=0) for n in (1, 5, 9)}
+    rows = list(comment.history.order_by("history_date"))
+    type(rows[0]).objects.filter(pk=rows[0].pk).update(created_at=at[1])
+    type(rows[1]).objects.filter(pk=rows[1].pk).update(created_at=at[1], edited_at=at[5])
+    Comment.objects.filter(pk=comment.pk).update(created_at=at[1], edited_at=at[9])
+
+    html = client_of("reviewer").get(back_to(submitted)).content.decode()
+    day = at[1].strftime("%Y-%m-%d")
+    assert f'edited <time datetime="{at[9].isoformat()}">{day} 09:09</time>' in html
+    parser = Versions(comment.pk)
+    parser.feed(html)
+    assert parser.summary.strip() == "Show the 2 earlier versions"
+    assert [(" ".join(meta.split()), body.strip()) for meta, body in parser.versions] == [
+        (f"Posted by focal-phl · {day} 09:01", "Executive Order 2024-21"),
+        (f"Edited by focal-phl · {day} 09:05", "Executive Order 2024-12"),
+    ]
+    # The comment itself reads as it does now, once.
+    assert html.count("Executive Order 2024-12, section 3") == 1
+
+
+def test_a_comment_never_edited_has_no_versions(client_of, submitted, users):
+    discussion.post_comment(submitted, by=users["reviewer"], indicator=CODE, body="As is.")
+    html = client_of("focal_phl").get(back_to(submitted)).content.decode()
+    assert "As is." in html
+    assert "comment-versions" not in html and "earlier version" not in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_earlier_versions_are_seen_by_who_sees_the_thread(client_of, submitted, users, role):
+    edited_twice(submitted, users)
+    page = client_of(role).get(reverse("assessments:detail", args=[submitted.pk]))
+    if role in ("focal_phl", "reviewer", "reviewer_phl"):
+        assert page.status_code == 200
+        assert "Executive Order 2024-21" in page.content.decode()
+    else:
+        assert page.status_code in (302, 404)
+        assert b"Executive Order 2024-21" not in page.content
+
+
 def test_unread_counts_on_the_start_page_the_queue_and_the_answer(client_of, submitted, users):
     reviewer, focal = client_of("reviewer"), client_of("focal_phl")
     reviewer.post(post_url(submitted), {f"say-{CODE}": "One?"})
@@ -250,3 +339,10 @@ def test_pages_do_not_grow_with_comments(
     with django_assert_max_num_queries(REVIEW_QUERIES):
         html = focal.get(reverse("assessments:detail", args=[made[0].pk])).content.decode()
     assert html.count("data-discussion") >= 3
+    # Edited comments: their earlier versions come in one more query, however many.
+    for comment in Comment.objects.filter(assessment=made[0]):
+        for text in ("!", "?!"):
+            discussion.edit_comment(made[0], by=users["reviewer"], comment_id=comment.pk, body=text)
+    with django_assert_max_num_queries(REVIEW_QUERIES + 1):
+        html = focal.get(reverse("assessments:detail", args=[made[0].pk])).content.decode()
+    assert html.count('class="comment-versions"') == 3
