@@ -20,7 +20,7 @@ from instruments.selectors import grid
 
 
 def _grid_filename(filters) -> str:
-    return "-".join(["grid", *filters.params().values()])
+    return "-".join(["grid", *(str(v) for v in filters.params().values())])
 
 
 @login_required
