@@ -219,6 +219,10 @@ def test_the_interactions_export_carries_the_reported_interactions(reviewer, phl
     assert "table=stock_interactions" in reviewer.get(INTERACTIONS).content.decode()
     sheets = xlsx_rows(reviewer.get("/dashboards/interactions/?country=PHL&export=xlsx"))
     assert "stock_interactions" not in sheets
+    assert (
+        'id="stock-exports"'
+        not in reviewer.get("/dashboards/interactions/?country=MDA&cycle=2026").content.decode()
+    )
 
 
 def test_the_country_export_carries_its_tools_and_safeguards(client_of, phl_2026):
