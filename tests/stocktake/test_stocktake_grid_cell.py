@@ -198,3 +198,23 @@ def test_the_cell_reads_in_a_fixed_number_of_queries(
     assert count() == few
     with django_assert_max_num_queries(8):  # session, user, roles, country; 4 reads
         client.get(CELL)
+
+
+def test_the_cell_keeps_the_grids_area_filter_for_reported_instruments(client_of, phl_2026):
+    client = client_of("reviewer")
+    grid = client.get("/grid/?country=PHL&cycle=2026&area=labour_migration")
+    (cell,) = [
+        c
+        for row in grid.context["matrix"]
+        if row["level"] == "subnational"
+        for c in row["cells"]
+        if c["url"].endswith("tool_type=strategy")
+    ]
+    assert "area=labour_migration" in cell["url"]
+    rows = rows_of(client.get(cell["url"]))
+    # The Naga plan lists labour migration; the catalogue's NAGA-MDC lists no area.
+    assert [row[0] for row in rows] == ["PHL-NAGA-PLAN"]
+    assert cell["count"] == 1
+    assert rows_of(client.get(cell["url"].replace("labour_migration", "health"))) == [
+        ["No instrument here: a gap in the grid."]
+    ]
