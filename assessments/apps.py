@@ -19,10 +19,11 @@ class AssessmentsConfig(AppConfig):
         ]:
             signal.connect(_scores_changed, sender=model, dispatch_uid=f"scores:{model.__name__}")
         # The grid of a country in a cycle holds its validated stock-taking too.
-        from assessments.stocktake.selectors import reported_grid_rows
-        from instruments.selectors import register_grid_source
+        from assessments.stocktake.selectors import reported_grid_rows, reported_instruments
+        from instruments.selectors import register_grid_source, register_reported_source
 
         register_grid_source(reported_grid_rows)
+        register_reported_source(reported_instruments)
         # What a score's `unmitigated` counts: the catalogue's incoherences, their
         # mitigations and which instruments are safeguards.
         from instruments.models import Instrument, Interaction, Mitigation

@@ -42,6 +42,35 @@ def register_grid_source(source: GridSource) -> GridSource:
     return source
 
 
+# The same sources in detail, for the grid's cell pages and downloads: each takes
+# (country, cycle, area, level) and gives dicts of its own instruments (code, name,
+# tool_type, levels, link, safeguard, source, source_name) and the ids of catalogue
+# instruments it adds.
+ReportedSource = Callable[[str, int, str | None, str | None], tuple[list[dict], set[int]]]
+REPORTED_SOURCES: list[ReportedSource] = []
+
+
+def register_reported_source(source: ReportedSource) -> ReportedSource:
+    if source not in REPORTED_SOURCES:
+        REPORTED_SOURCES.append(source)
+    return source
+
+
+def reported_instruments(
+    *, country: str | None, cycle: int | None, area: str | None, level: str | None
+) -> tuple[list[dict], set[int]]:
+    """What the registered sources add to a country's grid in a cycle: their own
+    instruments in detail and the catalogue ones they pick (nothing without both)."""
+    rows: list[dict] = []
+    picked: set[int] = set()
+    if country and cycle:
+        for source in REPORTED_SOURCES:
+            own, ids = source(country, cycle, area, level)
+            rows += own
+            picked |= ids
+    return rows, picked
+
+
 def _level_rows(ids, level: str | None):
     rows = Instrument.levels.through.objects.filter(instrument_id__in=ids).values_list(
         "governancelevel_id", "instrument__tool_type_id", "instrument__code"

@@ -19,8 +19,10 @@ from assessments.dashboards.common import (
     published,
     visible_country,
 )
+from assessments.dashboards.stock_tables import country_stock_tables
 from assessments.models import CONSOLIDATED_FIELDS, IndicatorConsolidation
 from assessments.selectors import visible_scores
+from assessments.stocktake.selectors import country_stock
 from coherence.choices import CROSSWALK_NAMES, Band, Category, CrosswalkFramework
 from coherence.countries import country_name
 from coherence.numbers import score_text
@@ -306,11 +308,13 @@ def country(request, iso3: str):
         )
     areas = area_names()
     spreads = divergence_rows(country.iso3, cycle)
-    tables = country_tables(score, history, spreads, areas)
+    stock = country_stock(country.iso3, cycle)
+    tables = country_tables(score, history, spreads, areas) + country_stock_tables(stock)
     context.update(
         {
             "cycle": cycle,
             "score": score,
+            "stock": stock,
             "band_label": band_label(score["band"]),
             "crosswalk_notice": crosswalk_notice(),
             "charts": None

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from assessments.dashboards import charts
 from assessments.dashboards.common import area_names, page
+from assessments.dashboards.stock_tables import actor_names, stock_interactions_table
+from assessments.stocktake.selectors import country_stock
 from coherence.countries import country_name
 from coherence.models import Country
 from coherence.tables import bad_request, table
@@ -171,6 +173,12 @@ def interactions(request):
             labels=[_("Instrument"), _("Name"), _("Reinforces (+2/+3)")],
         ),
     ]
+    stock = None
+    if country and cycle:
+        # The country's validated stock-taking of the cycle, last (DESIGN §5: tables and
+        # columns are added at the end); the page lists its unmitigated ones first.
+        stock = country_stock(country, cycle)
+        tables.append(stock_interactions_table(stock, actor_names(stock)))
     position = {(s, t): v for s, t, v in pairs}
     context = {
         "filters": {"country": country, "area": area, "cycle": cycle},
@@ -188,6 +196,7 @@ def interactions(request):
         "incoherence_limit": INCOHERENCE_LIMIT,
         "matrix_codes": codes,
         "matrix_rows": matrix_table_rows(codes, position),
+        "stock": stock,
     }
     if not exporting:
         context["charts"] = {
@@ -203,5 +212,5 @@ def interactions(request):
                 names=names,
             ),
         }
-    suffix = "-".join(v for v in (country, area) if v) or "all"
+    suffix = "-".join(str(v) for v in (country, area, cycle if country else None) if v) or "all"
     return page(request, "dashboards/interactions.html", context, tables, f"interactions-{suffix}")

@@ -255,22 +255,75 @@ def country_stock(country: str, cycle: int) -> CountryStock:
     return country_stocks([(country, cycle)])[(country, cycle)]
 
 
+def reported_instruments(country: str, cycle: int, area: str | None, level: str | None):
+    """The new instruments the country's validated assessments of the cycle list, as the
+    grid's cells hold them (one row a code, kept when it is on the filter's level), and the
+    catalogue instruments they pick (by id). A code two actors report is one row on the
+    levels of both, its name and source the first reporting actor's by code, as in
+    `country_stocks`. One query."""
+    entries = (
+        StockInstrument.objects.filter(validated_where([(country, cycle)], "assessment__"))
+        .order_by("code", "assessment__actor__code")
+        .values_list(
+            "code",
+            "instrument_id",
+            "name",
+            "tool_type_id",
+            "levels",
+            "areas",
+            "link",
+            "safeguard",
+            "assessment__actor__code",
+            "assessment__actor__name",
+        )
+    )
+    rows: dict[str, dict] = {}
+    picked: set[int] = set()
+    for (
+        code,
+        instrument_id,
+        name,
+        tool_type,
+        levels,
+        areas,
+        link,
+        safeguard,
+        actor,
+        actor_name,
+    ) in entries:
+        if instrument_id:
+            picked.add(instrument_id)
+            continue
+        if (level and level not in levels) or (area and area not in areas):
+            continue
+        if code in rows:  # another actor's report of the same code: its levels count too
+            rows[code]["levels"] += [lv for lv in levels if lv not in rows[code]["levels"]]
+            continue
+        rows[code] = {
+            "code": code,
+            "name": name,
+            "tool_type": tool_type,
+            "levels": list(levels),
+            "link": link,
+            "safeguard": safeguard,
+            "source": actor,
+            "source_name": actor_name,
+        }
+    return list(rows.values()), picked
+
+
 def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | None):
     """(level, tool type, code) of the new instruments the country's validated
     assessments of the cycle list, and the catalogue instruments they pick (by id), for
     the Annex B grid."""
-    entries = StockInstrument.objects.filter(
-        validated_where([(country, cycle)], "assessment__")
-    ).values_list("code", "instrument_id", "tool_type_id", "levels", "areas")
-    rows, picked = set(), set()
-    for code, instrument_id, tool_type, levels, areas in entries:
-        if instrument_id:
-            picked.add(instrument_id)
-            continue
-        if area and area not in areas:
-            continue
-        rows.update((lv, tool_type, code) for lv in levels if not level or lv == level)
-    return rows, picked
+    rows, picked = reported_instruments(country, cycle, area, level)
+    cells = {
+        (lv, row["tool_type"], row["code"])
+        for row in rows
+        for lv in row["levels"]
+        if not level or lv == level
+    }
+    return cells, picked
 
 
 def validated_assessment_exists(country: str, cycle: int) -> bool:

@@ -67,13 +67,15 @@ def stocktake_section(context, assessment):
 
 
 @register.inclusion_tag("dashboards/_unmitigated.html")
-def unmitigated_list(country, cycle, area=None):
+def unmitigated_list(country, cycle, area=None, stock=None):
     """The unmitigated incoherences first: a country's in a cycle (its validated
-    stock-taking and the paper's among its instruments), else the catalogue's."""
+    stock-taking and the paper's among its instruments), else the catalogue's. `stock`:
+    the one the page's downloads read already, else read here."""
     from assessments.stocktake.selectors import country_stock
 
     if country and cycle:
-        stock = country_stock(country, cycle)
+        if not stock:  # a template passes "" for a name it lacks
+            stock = country_stock(country, cycle)
         rows = [r for r in stock.interactions if r["unmitigated"]]
         divergences = stock.divergences
     else:
@@ -100,12 +102,14 @@ def unmitigated_list(country, cycle, area=None):
 
 
 @register.inclusion_tag("dashboards/_tools_safeguards.html")
-def tools_and_safeguards(country, cycle):
+def tools_and_safeguards(country, cycle, stock=None):
     """A country's tools and safeguards in a cycle: its validated instruments by level and
-    tool type, the incoherences among them with their mitigations, the unmitigated ones."""
+    tool type, the incoherences among them with their mitigations, the unmitigated ones.
+    `stock`: the one the page's downloads read already, else read here."""
     from assessments.stocktake.selectors import country_stock
 
-    stock = country_stock(country, cycle)
+    if not stock:  # a template passes "" for a name it lacks
+        stock = country_stock(country, cycle)
     counts = {(lv, tt): 0 for lv in Level.values for tt in ToolKind.values}
     for row in stock.instruments:
         for level in row["levels"]:

@@ -9,15 +9,18 @@ from instruments.grid.tables import (
     CELL_HEADER,
     COMPARE_HEADER,
     GRID_HEADER,
+    GRID_INSTRUMENT_HEADER,
     cell_rows,
     compare_rows,
+    grid_instrument_rows,
     grid_rows,
+    grid_sources,
 )
 from instruments.selectors import grid
 
 
 def _grid_filename(filters) -> str:
-    return "-".join(["grid", *filters.params().values()])
+    return "-".join(["grid", *(str(v) for v in filters.params().values())])
 
 
 @login_required
@@ -26,8 +29,17 @@ def grid_export(request):
         filters = parse_grid_filters(request.GET)
     except BadFilter as problem:
         return bad_request(request, str(problem))
-    rows = grid_rows(grid(**vars(filters)), filters.levels)
-    tables = [table("grid", _("Annex B grid"), GRID_HEADER, rows)]
+    cells = grid(**vars(filters))
+    sources = grid_sources(filters, cells)
+    tables = [
+        table("grid", _("Annex B grid"), GRID_HEADER, grid_rows(cells, filters.levels, sources)),
+        table(
+            "instruments",
+            _("Instruments by cell"),
+            GRID_INSTRUMENT_HEADER,
+            grid_instrument_rows(cells, filters.levels, sources),
+        ),
+    ]
     return export_response(request, tables, _grid_filename(filters))
 
 

@@ -80,11 +80,13 @@ def parse_cell(params) -> tuple[GridFilters, str, str]:
     tool_type = _choice(params, "tool_type", ToolKind.values, _("tool type"))
     if not level or not tool_type:
         raise BadFilter(_("A cell is given by a level and a tool type."))
-    return (
-        GridFilters(country=parse_country(params), area=parse_area(params), level=level),
-        level,
-        tool_type,
+    filters = GridFilters(
+        country=parse_country(params),
+        area=parse_area(params),
+        level=level,
+        cycle=parse_cycle(params),
     )
+    return filters, level, tool_type
 
 
 def parse_compare(params) -> tuple[GridFilters, GridFilters, str | None, str | None]:

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from actors.roles import principal_of
 from coherence.choices import Level, ToolKind
 from coherence.countries import country_name
-from coherence.models import Country, GovernanceLevel, PolicyArea
+from coherence.models import Country, PolicyArea
 from coherence.tables import bad_request
 from instruments.grid.charts import cell_index, grid_figure, grid_matrix, level_labels, tool_labels
 from instruments.grid.filters import (
@@ -22,7 +21,7 @@ from instruments.grid.filters import (
     parse_compare,
     parse_grid_filters,
 )
-from instruments.grid.tables import cell_instruments, compare_rows
+from instruments.grid.tables import CATALOGUE, PAPER, cell_entries, compare_rows
 from instruments.selectors import grid, grid_total
 
 CELL_PAGE_SIZE = 100
@@ -108,14 +107,21 @@ def cell_page(request):
         filters, level, tool_type = parse_cell(request.GET)
     except BadFilter as problem:
         return bad_request(request, str(problem))
-    instruments = cell_instruments(filters, tool_type).prefetch_related(
-        Prefetch("levels", queryset=GovernanceLevel.objects.order_by("rank")),
-        Prefetch("countries", queryset=Country.objects.only("iso3", "name")),
+    page = Paginator(cell_entries(filters, tool_type), CELL_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(instruments, CELL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    unfiltered_by_level = GridFilters(filters.country, filters.area)
+    # Back to the grid the cell was read from: every level, the same country, area, cycle.
+    unfiltered_by_level = GridFilters(filters.country, filters.area, cycle=filters.cycle)
+    lv_labels = level_labels()
+    sources = {PAPER: _("GFMD 2017 paper"), CATALOGUE: _("Catalogue")}
+    for entry in page.object_list:
+        entry["level_labels"] = [lv_labels.get(lv, lv) for lv in entry["levels"]]
+        entry["country_labels"] = [country_name(iso3, name) for iso3, name in entry["countries"]]
+        entry["source_label"] = entry["source_name"] or sources.get(
+            entry["source"], entry["source"]
+        )
     return render(
         request,
         "grid/cell.html",

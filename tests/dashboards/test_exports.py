@@ -105,6 +105,10 @@ def test_country_exports_match_the_page(reviewer_client, known_scores):
         "trend",
         "divergence",
         "crosswalk",
+        "stock_figures",
+        "stock_grid",
+        "stock_instruments",
+        "stock_incoherences",
     }
     assert sheets["areas"]["coverage"].tolist()[0] == 0.9
     assert sheets["trend"]["overall"].tolist() == [50, 63.42]

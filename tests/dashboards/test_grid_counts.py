@@ -138,9 +138,9 @@ def test_hover_lists_ten_codes_and_counts_the_rest(reviewer_client, catalogue):
 def test_a_cell_lists_all_its_instruments(reviewer_client, own_grid):
     response = reviewer_client.get("/grid/cell/?level=national&tool_type=policy")
     assert response.status_code == 200
-    assert [i.code for i in response.context["page_obj"]] == ["MDA-NAT-POL", "PHL-NAT-POL"]
+    assert [i["code"] for i in response.context["page_obj"]] == ["MDA-NAT-POL", "PHL-NAT-POL"]
     response = reviewer_client.get("/grid/cell/?level=national&tool_type=policy&country=PHL")
-    assert [i.code for i in response.context["page_obj"]] == ["PHL-NAT-POL"]
+    assert [i["code"] for i in response.context["page_obj"]] == ["PHL-NAT-POL"]
     response = reviewer_client.get("/grid/cell/?level=subnational&tool_type=policy")
     assert list(response.context["page_obj"]) == []
     assert b"a gap in the grid" in response.content

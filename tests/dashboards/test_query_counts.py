@@ -22,13 +22,15 @@ PINNED = {
     "/grid/?export=csv": 2,  # a redirect to the dashboards' export
     "/grid/cell/?level=national&tool_type=policy&country=PHL": 8,
     "/grid/compare/?a=PHL&b=QAA": 9,
-    "/dashboards/grid/export/?export=csv&country=PHL": 4,
-    "/dashboards/grid/export/?export=xlsx": 3,
+    # + the instruments' names and sources (the "instruments" table, the `source` column)
+    "/dashboards/grid/export/?export=csv&country=PHL": 5,
+    "/dashboards/grid/export/?export=xlsx": 4,
     "/dashboards/grid/cell/export/?export=csv&level=national&tool_type=policy": 5,
     "/dashboards/grid/compare/export/?export=xlsx&a=PHL&b=QAA": 6,
     "/dashboards/country/PHL/": 9,  # + the validated stock-taking: instruments, interactions
-    "/dashboards/country/PHL/?export=csv": 7,
-    "/dashboards/country/PHL/?export=xlsx": 7,
+    # + the validated stock-taking's instruments and interactions ("tools and safeguards")
+    "/dashboards/country/PHL/?export=csv": 9,
+    "/dashboards/country/PHL/?export=xlsx": 9,
     "/dashboards/compare/": 5,
     "/dashboards/compare/?sort=-overall&export=csv": 5,
     "/dashboards/compare/?export=xlsx": 5,

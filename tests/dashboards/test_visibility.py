@@ -17,6 +17,11 @@ CATALOGUE_PAGES = [
     "/dashboards/grid/export/?export=csv",
     "/dashboards/grid/cell/export/?export=csv&level=national&tool_type=policy",
     "/dashboards/grid/compare/export/?export=csv&a=PHL&b=MDA",
+    # A country's grid in a cycle holds its validated stock-taking, read as the grid is.
+    "/grid/cell/?level=national&tool_type=policy&country=PHL&cycle=2026",
+    "/dashboards/grid/export/?export=xlsx&country=PHL&cycle=2026",
+    "/dashboards/grid/cell/export/?export=csv&level=national&tool_type=policy&country=PHL&cycle=2026",
+    "/dashboards/interactions/?export=xlsx&country=PHL&cycle=2026",
 ]
 PHL_PAGES = [
     "/dashboards/country/PHL/",
