@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
@@ -9,11 +10,19 @@ class InstrumentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "tool_type", "safeguard", "paragraph"]
     list_filter = ["safeguard", "tool_type", "levels", "areas"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["levels", "areas"]
+    # A few levels and areas: checkboxes in a fieldset, which every keyboard and screen
+    # reader knows (Django's two-box filter_horizontal misuses ARIA); the many actors and
+    # countries: a search (static/js/admin.js names its box).
+    checkbox_fields = ["levels", "areas"]
     autocomplete_fields = ["owners", "countries"]
     list_select_related = ["tool_type"]
     # A link typed without a scheme is read as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.checkbox_fields:
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class MitigationInline(admin.TabularInline):
