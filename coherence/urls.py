@@ -17,7 +17,11 @@ urlpatterns = [
     path("public/", include("assessments.dashboards.public_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]
 
 # The error pages in the site's look and the reader's language (templates/403.html,

@@ -1,7 +1,25 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.text import capfirst
 
 from instruments.models import Instrument, Interaction, Mitigation
+
+
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes in a group named by their field: Django's admin puts them under a label
+    that names nothing (no fieldset), so a screen reader would read "National" alone."""
+
+    template_name = "instruments/checkbox_group.html"
+
+    def __init__(self, *, group_label: str):
+        super().__init__()
+        self.group_label = group_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["group_label"] = self.group_label
+        return context
 
 
 @admin.register(Instrument)
@@ -9,11 +27,19 @@ class InstrumentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "tool_type", "safeguard", "paragraph"]
     list_filter = ["safeguard", "tool_type", "levels", "areas"]
     search_fields = ["code", "name"]
-    filter_horizontal = ["levels", "areas"]
+    # A few levels and areas: checkboxes in a named group, which every keyboard and screen
+    # reader knows (Django's two-box filter_horizontal misuses ARIA); the many actors and
+    # countries: a search (static/js/admin.js names its box).
+    checkbox_fields = ["levels", "areas"]
     autocomplete_fields = ["owners", "countries"]
     list_select_related = ["tool_type"]
     # A link typed without a scheme is read as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.checkbox_fields:
+            kwargs["widget"] = CheckboxGroup(group_label=capfirst(db_field.verbose_name))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class MitigationInline(admin.TabularInline):
