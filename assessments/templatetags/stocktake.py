@@ -2,6 +2,7 @@
 it reads itself, so the page's view and template change by one line."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from actors.roles import principal_of
@@ -9,12 +10,42 @@ from assessments import rules
 from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
 from coherence.choices import AREA_CODES, Level, ToolKind
+from coherence.countries import country_name
 from instruments.models import Instrument, Interaction
 from instruments.selectors import instruments_for
 
 register = template.Library()
 
 SCORES = [3, 2, 1, 0, -1, -2, -3]
+
+
+def origin_name(origin: str, actors: dict[str, str]) -> str:
+    """Who an interaction or instrument comes from, as a person reads it."""
+    from assessments.stocktake.selectors import CATALOGUE, PAPER
+
+    if origin == PAPER:
+        return _("the paper")
+    if origin == CATALOGUE:
+        return _("the catalogue")
+    return actors.get(origin, origin)
+
+
+def readable(rows: list[dict], names: dict[str, str], actors: dict[str, str]) -> list[dict]:
+    """Interaction rows with what a person reads beside the codes they keep: the
+    instruments' and safeguards' names, and who reported each."""
+    return [
+        {
+            **r,
+            "source_name": names.get(r["source"]) or r["source"],
+            "target_name": names.get(r["target"]) or r["target"],
+            "origin_name": origin_name(r["origin"], actors),
+            "mitigations": [
+                {**m, "safeguard_name": names.get(m["safeguard"]) or m["safeguard"]}
+                for m in r.get("mitigations") or []
+            ],
+        }
+        for r in rows
+    ]
 
 
 @register.inclusion_tag("assessments/_stocktake.html", takes_context=True)
@@ -74,8 +105,10 @@ def unmitigated_list(country, cycle, area=None):
 
     if country and cycle:
         stock = country_stock(country, cycle)
-        rows = [r for r in stock.interactions if r["unmitigated"]]
-        divergences = stock.divergences
+        rows = readable(
+            [r for r in stock.interactions if r["unmitigated"]], stock.names, stock.actors
+        )
+        divergences = readable(stock.divergences, stock.names, stock.actors)
     else:
         catalogue = Interaction.objects.with_mitigated().filter(score__lte=-2, mitigated=False)
         if country or area:
@@ -86,17 +119,26 @@ def unmitigated_list(country, cycle, area=None):
         rows = [
             {
                 "source": i.source.code,
+                "source_name": i.source.name,
                 "target": i.target.code,
+                "target_name": i.target.name,
                 "score": i.score,
                 "rationale": i.rationale,
                 "origin": "paper",
+                "origin_name": origin_name("paper", {}),
             }
             for i in catalogue.select_related("source", "target").order_by(
                 "score", "source__code", "target__code"
             )
         ]
         divergences = []
-    return {"rows": rows, "divergences": divergences, "country": country, "cycle": cycle}
+    return {
+        "rows": rows,
+        "divergences": divergences,
+        "country": country,
+        "country_name": country_name(country) if country else "",
+        "cycle": cycle,
+    }
 
 
 @register.inclusion_tag("dashboards/_tools_safeguards.html")
@@ -118,8 +160,11 @@ def tools_and_safeguards(country, cycle):
         "stock": stock,
         "grid": grid,
         "tools": [label for _code, label in ToolKind.choices],
+        "instruments": [
+            {**r, "source_name": origin_name(r["source"], stock.actors)} for r in stock.instruments
+        ],
         "safeguards": [r for r in stock.instruments if r["safeguard"]],
-        "incoherences": stock.incoherences,
+        "incoherences": readable(stock.incoherences, stock.names, stock.actors),
         "unmitigated": stock.unmitigated,
-        "divergences": stock.divergences,
+        "divergences": readable(stock.divergences, stock.names, stock.actors),
     }
