@@ -38,7 +38,7 @@ def readable(rows: list[dict], names: dict[str, str], actors: dict[str, str]) ->
             **r,
             "source_name": names.get(r["source"]) or r["source"],
             "target_name": names.get(r["target"]) or r["target"],
-            "origin_name": origin_name(r["origin"], actors),
+            "origin_name": origin_name(r["origin"], actors) if "origin" in r else "",
             "mitigations": [
                 {**m, "safeguard_name": names.get(m["safeguard"]) or m["safeguard"]}
                 for m in r.get("mitigations") or []
@@ -53,6 +53,7 @@ def stocktake_section(context, assessment):
     request = context["request"]
     principal = principal_of(request.user)
     stock = own_stock(assessment, fresh=False)
+    listed_rows = stock["instruments"]
     can_edit = (
         principal.is_focal_point
         and principal.actor_id == assessment.actor_id
@@ -94,7 +95,23 @@ def stocktake_section(context, assessment):
                 "scores": SCORES,
             }
         )
+    names = {**dict(section.get("safeguards", [])), **{i["code"]: i["name"] for i in listed_rows}}
+    section["instruments"] = labelled(listed_rows)
+    section["interactions"] = readable(stock["interactions"], names, {})
     return section
+
+
+def labelled(instruments: list[dict]) -> list[dict]:
+    """Instrument rows with their tool type and levels named in the user's language."""
+    tools, levels = dict(ToolKind.choices), dict(Level.choices)
+    return [
+        {
+            **i,
+            "tool_type_label": str(tools.get(i["tool_type"], i["tool_type"] or "")),
+            "level_labels": [str(levels.get(lv, lv)) for lv in i["levels"] or []],
+        }
+        for i in instruments
+    ]
 
 
 @register.inclusion_tag("dashboards/_unmitigated.html")
