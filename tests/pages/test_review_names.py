@@ -1,10 +1,13 @@
-"""The review page's comparison names the other actors (their codes stay in the API), and
-its chart of departures reads the questions, the code last in the hover as a reference."""
+"""The review page's comparison names the other actors (their codes stay in the API), its
+chart of departures reads the questions, the code last in the hover as a reference, and
+the page's title names the actor and the country in the reader's language."""
 
 import pytest
+from django.utils import translation
 
 from assessments import services
 from assessments.services import AnswerInput
+from coherence.countries import country_name
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +47,19 @@ def test_the_comparison_names_the_other_actors_in_french(client_of, beside_healt
     assert axis["tickvals"] == ["H-INS-01", "H-LAB-01"]
     assert axis["ticktext"] == ["Question H-INS-01 ?", "Question H-LAB-01 ?"]
     assert bars["customdata"][0] == "<b>Question H-INS-01 ?</b>: 100,0<br>H-INS-01"
+
+
+def test_the_page_title_names_the_actor_and_the_country_in_the_readers_language(
+    client_of, in_state
+):
+    assessment = in_state("submitted")
+    client = client_of("reviewer")
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "Department of Migrant Workers" in title and "PHL-DMW" not in title
+    with translation.override("es"):
+        spanish = country_name("PHL")
+    assert spanish == "Filipinas"
+    assert spanish in title and "PHL " not in title
+    assert f"<h1>Department of Migrant Workers — {spanish} 2026</h1>" in html
