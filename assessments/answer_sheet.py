@@ -47,6 +47,21 @@ def clean_evidence(text: str) -> str:
     return (text or "").replace("\r\n", "\n").strip()
 
 
+def displayed_entry(answer_type: str, entry: str) -> str:
+    """An entry as written (format_value: "yes", "5", "n/a") as a person reads it in their
+    language ("oui", "5 — partly", "sans objet")."""
+    if entry == NA:
+        return _("not applicable")
+    if entry == "yes":
+        return _("yes")
+    if entry == "no":
+        return _("no")
+    if entry and answer_type == AnswerType.PERCENT:
+        return f"{entry} %"
+    labels = dict(CHOICES.get(answer_type, []))
+    return str(labels.get(entry, entry))
+
+
 @dataclass
 class Block:
     """One indicator on the page: what it shows, whether it may change, its error."""
@@ -124,16 +139,7 @@ class Block:
     def display_value(self) -> str:
         """The answer as the fill-in form labels it ("10 — fully", "42.5 %"), never a
         bare number where the framework gives the scale a label."""
-        if self.entry == NA:
-            return _("not applicable")
-        if self.entry == "yes":
-            return _("yes")
-        if self.entry == "no":
-            return _("no")
-        if self.entry and self.is_percent:
-            return f"{self.entry} %"
-        labels = dict(CHOICES.get(self.indicator.answer_type, []))
-        return str(labels.get(self.entry, self.entry))
+        return displayed_entry(self.indicator.answer_type, self.entry)
 
     @property
     def href(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from assessments.choices import Action, State
 from assessments.dashboards import charts
 from assessments.models import TransitionLog
+from coherence.numbers import score_text
 
 # An answer departs from the others when it lies this far (on 0–100) from the mean of the
 # other actors' answers to the same indicator: half the scale — yes against no, 5 against
@@ -97,10 +98,12 @@ def _charts(score_lists: dict | None, departing: list[dict]) -> dict:
             [r["indicator"].code for r in top],
             [round(r["departure"], 1) for r in top],
             title=_("Where this ministry departs most from the others"),
+            # the axis reads the questions, cut to fit; the code comes last in the hover
+            labels={r["indicator"].code: charts.axis_name(r["question"], 48) for r in top},
             filename="departures",
             hover=[
-                f"<b>{charts.plain(r['indicator'].code)}</b>: {round(r['departure'], 1)}"
-                f"<br>{charts.plain(r['question'][:110])}"
+                f"<b>{charts.plain(charts.axis_name(r['question'], 110))}</b>: "
+                f"{score_text(r['departure'])}<br>{charts.plain(r['indicator'].code)}"
                 for r in top
             ],
             horizontal=True,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from actors.models import Actor
 from actors.roles import principal_of
 from assessments import discussion, discussion_views, review, rules, scoring
-from assessments.answer_sheet import AnswerSheet
+from assessments.answer_sheet import AnswerSheet, displayed_entry
 from assessments.choices import Action, State
 from assessments.errors import AnswersInvalid, Conflict, NotReturnable, WorkflowError
 from assessments.evidence.selectors import (
@@ -381,11 +381,11 @@ def _comparison(request, assessment: Assessment, sheet: AnswerSheet) -> list[dic
         .exclude(pk=assessment.pk)
         .exclude(state=State.DRAFT)
         .select_related("actor")
-        .order_by("actor__code")
+        .order_by("actor__name", "actor__code")
     )
     if not others:
         return None
-    actors = {o.pk: o.actor.code for o in others}
+    actors = {o.pk: o.actor.name for o in others}  # as a person reads them
     indicators = {b.indicator.pk: b.indicator for b in sheet.blocks.values()}
     records = [
         (assessment.pk, b.answer.indicator_id, b.answer.value, b.answer.na)
@@ -406,7 +406,7 @@ def _comparison(request, assessment: Assessment, sheet: AnswerSheet) -> list[dic
     spreads = ((valued.max() - valued.min()) * 100).where(valued.count() >= 2)
     departures = review.departures(frame, assessment.pk)
     frame["shown"] = [
-        format_value(t, None if pd.isna(r) else r, bool(n))
+        displayed_entry(t, format_value(t, None if pd.isna(r) else r, bool(n)))
         for t, r, n in zip(frame["answer_type"], frame["raw"], frame["na"], strict=True)
     ]
     rows = []
@@ -425,7 +425,7 @@ def _comparison(request, assessment: Assessment, sheet: AnswerSheet) -> list[dic
                     (actors[a], shown)
                     for a, shown in sorted(
                         zip(theirs["assessment"], theirs["shown"], strict=True),
-                        key=lambda pair: actors[pair[0]],
+                        key=lambda pair: (actors[pair[0]], pair[0]),
                     )
                 ],
                 "spread": None if spread is None or pd.isna(spread) else float(spread),

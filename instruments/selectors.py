@@ -109,6 +109,14 @@ def grid(
     ]
 
 
+def instrument_names(codes: set[str]) -> dict[str, str]:
+    """code -> name of the catalogue's instruments among `codes`, in one query — sent even
+    for no code (Django sends no empty IN), so a page's query count does not hang on its
+    data."""
+    codes = set(codes) or {""}  # no instrument has an empty code
+    return dict(Instrument.objects.filter(code__in=codes).order_by().values_list("code", "name"))
+
+
 def grid_total(cells: list[dict]) -> int:
     """The number of distinct instruments in a grid's cells."""
     return len({code for cell in cells for code in cell["instruments"]})

@@ -377,20 +377,44 @@ def _short(text: str, limit: int = 110) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def divergence_chart(rows: Sequence[Mapping], *, title: str, top: int = DIVERGENCE_TOP) -> dict:
+AXIS_NAME_LIMIT = 32  # characters of a name on a crowded axis; the hover has it whole
+
+
+def axis_name(text: str, limit: int = AXIS_NAME_LIMIT) -> str:
+    """A name cut to fit an axis of many categories (the full name is in the hover)."""
+    return _short(str(text), limit)
+
+
+def divergence_chart(
+    rows: Sequence[Mapping],
+    *,
+    title: str,
+    top: int = DIVERGENCE_TOP,
+    areas: Mapping[str, str] | None = None,
+    links: Mapping[str, str] | None = None,
+) -> dict:
     """Where ministries' views part most: the `top` widest spreads, widest first. Rows are
-    {code, question, spread}, already sorted widest first."""
+    {code, question, spread, area, link}, already sorted widest first. The axis reads each
+    indicator's question, cut to fit; the hover the whole question, its policy area (and
+    vertical link) by name, the spread, and the code last, as a reference."""
+    areas, links = areas or {}, links or {}
     rows = [r for r in rows if number(r.get("spread")) is not None][:top]
     codes = [r["code"] for r in rows]
-    hover = [
-        f"<b>{plain(r['code'])}</b>: {score_text(r['spread'])}"
-        f"<br>{plain(_short(r.get('question', '')))}"
-        for r in rows
-    ]
+    questions = {r["code"]: axis_name(r.get("question") or r["code"], 48) for r in rows}
+    hover = []
+    for r in rows:
+        where = [areas.get(r.get("area"), "") or "", links.get(r.get("link"), "") or ""]
+        hover.append(
+            f"<b>{plain(_short(r.get('question') or r['code']))}</b>"
+            + "".join(f"<br>{plain(w)}" for w in where if w)
+            + f"<br>{plain(_('Spread'))}: {score_text(r['spread'])}"
+            f"<br>{plain(r['code'])}"
+        )
     return bar_chart(
         codes,
         [r["spread"] for r in rows],
         title=title,
+        labels=questions,
         filename="divergence",
         hover=hover,
         horizontal=True,
@@ -517,7 +541,7 @@ def interaction_matrix(
 ) -> dict:
     """The directed matrix: row = the instrument that acts, column = the one affected,
     z on −3…+3 with the diverging scale centred on 0; null where no interaction is
-    recorded."""
+    recorded. The axes name the instruments (cut to fit), the hover in full."""
     codes = list(codes)
     position = {c: i for i, c in enumerate(codes)}
     z = [[None] * len(codes) for _ in codes]
@@ -525,13 +549,14 @@ def interaction_matrix(
         if source in position and target in position:
             z[position[source]][position[target]] = int(score)
     names = names or {}
-    named = [plain(f"{c} · {_short(names[c], 60)}" if names.get(c) else c) for c in codes]
+    full = [plain(names.get(c) or c) for c in codes]
+    short = {c: axis_name(names.get(c) or c) for c in codes}
     trace = {
         "type": "heatmap",
         "x": codes,
         "y": codes,
         "z": z,
-        "customdata": [[[source, target] for target in named] for source in named],
+        "customdata": [[[source, target] for target in full] for source in full],
         "zmin": -3,
         "zmax": 3,
         "zmid": 0,
@@ -550,18 +575,20 @@ def interaction_matrix(
     size = max(len(codes), 1)
     layout = {
         "title": _title(title),
-        "xaxis": {
-            "type": "category",
-            "tickangle": -60,
-            "automargin": True,
-            "title": {"text": _("Affected instrument")},
-        },
-        "yaxis": {
-            "type": "category",
-            "autorange": "reversed",
-            "automargin": True,
-            "title": {"text": _("Instrument that acts")},
-        },
+        "xaxis": _category_axis(
+            codes,
+            short,
+            tickangle=-60,
+            automargin=True,
+            title={"text": _("Affected instrument")},
+        ),
+        "yaxis": _category_axis(
+            codes,
+            short,
+            autorange="reversed",
+            automargin=True,
+            title={"text": _("Instrument that acts")},
+        ),
         "height": 260 + 22 * size,
         "margin": {"l": 120, "r": 20, "t": 50, "b": 140},
     }
@@ -578,8 +605,9 @@ def reinforcers_chart(
         [code for code, _ in rows],
         [n for _, n in rows],
         title=title,
+        labels={code: axis_name(names.get(code) or code, 48) for code, _ in rows},
         filename="reinforcers",
-        hover=[f"<b>{plain(code)}</b> {plain(names.get(code, ''))}: {n}" for code, n in rows],
+        hover=[f"<b>{plain(names.get(code) or code)}</b>: {n}" for code, n in rows],
         horizontal=True,
         value_range=None,
         value_title=_("Instruments reinforced (+2 or +3)"),

@@ -49,6 +49,8 @@ def divergence_rows(country: str, cycle: int, limit: int | None = None) -> list[
             "n",
             "indicator__code",
             "indicator__rank",
+            "indicator__area",
+            "indicator__link",
             "indicator__question_en",
             "indicator__question_fr",
             "indicator__question_es",
@@ -61,6 +63,8 @@ def divergence_rows(country: str, cycle: int, limit: int | None = None) -> list[
         {
             "code": c.indicator.code,
             "question": c.indicator.translated("question"),
+            "area": c.indicator.area_id,
+            "link": c.indicator.link,
             "value": published(None if c.value is None else 100 * c.value),
             "spread": published(c.spread),
             "n": c.n,
@@ -256,7 +260,10 @@ def country_charts(score: dict, history: list[dict], spreads: list[dict], areas:
         ),
         "trend": charts.trend_chart(history, labels=series, title=_("Across cycles")),
         "divergence": charts.divergence_chart(
-            spreads, title=_("Widest divergence between ministries")
+            spreads,
+            title=_("Widest divergence between ministries"),
+            areas=areas,
+            links=link_labels(),
         ),
         "crosswalk": [
             {"framework": code, "label": str(label), "figure": figure}

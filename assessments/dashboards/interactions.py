@@ -4,7 +4,7 @@ incoherences."""
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from assessments.dashboards import charts
@@ -97,15 +97,42 @@ def matrix_cell(score: int | None) -> tuple[str, str]:
     return kind, f"{score:+d}" if score else "0"
 
 
-def matrix_table_rows(codes: list[str], position: dict) -> str:
+ROW_NAME_LIMIT = 60  # characters of an instrument's name heading a row of the matrix table
+
+
+def matrix_heading(name: str, limit: int) -> str:
+    """An instrument's name heading the matrix table, escaped: cut to `limit` characters
+    for the eye, whole for screen readers and in the tooltip."""
+    short = charts.axis_name(name, limit)
+    if short == name:
+        return format_html("{}", name)
+    return format_html(
+        '<span title="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>',
+        name,
+        short,
+        name,
+    )
+
+
+def matrix_table_head(codes: list[str], names: dict[str, str]) -> str:
+    """The column headings of the page's matrix table: the affected instruments' names."""
+    return format_html_join(
+        "",
+        '<th scope="col" class="rot"><span>{}</span></th>',
+        ((matrix_heading(names.get(c) or c, charts.AXIS_NAME_LIMIT),) for c in codes),
+    )
+
+
+def matrix_table_rows(codes: list[str], position: dict, names: dict[str, str]) -> str:
     """The body of the page's matrix table, escaped, built in one pass: at 40 × 40 cells a
-    template loop costs more than the rest of the page."""
+    template loop costs more than the rest of the page. Rows are headed by the acting
+    instrument's name."""
     return format_html_join(
         "\n",
         '<tr><th scope="row">{}</th>{}</tr>',
         (
             (
-                source,
+                matrix_heading(names.get(source) or source, ROW_NAME_LIMIT),
                 format_html_join(
                     "",
                     '<td class="{}">{}</td>',
@@ -163,14 +190,16 @@ def interactions(request):
             _("Incoherences (−2 or −3)"),
             ["source", "source_name", "target", "target_name", "score", "rationale"],
             incoherences,
-            labels=[_("Acts"), _("Name"), _("Affected"), _("Name"), _("Score"), _("Rationale")],
+            labels=[_("Acts"), _("Acts"), _("Affected"), _("Affected"), _("Score"), _("Rationale")],
+            hidden=("source", "target"),  # on screen the names; the exports keep the codes
         ),
         table(
             "reinforcers",
             _("Instruments that reinforce the most others"),
             ["instrument", "name", "reinforces"],
             [list(r) for r in reinforcers],
-            labels=[_("Instrument"), _("Name"), _("Reinforces (+2/+3)")],
+            labels=[_("Instrument"), _("Instrument"), _("Reinforces (+2/+3)")],
+            hidden=("instrument",),
         ),
     ]
     stock = None
@@ -195,7 +224,8 @@ def interactions(request):
         "incoherence_total": incoherence_total,
         "incoherence_limit": INCOHERENCE_LIMIT,
         "matrix_codes": codes,
-        "matrix_rows": matrix_table_rows(codes, position),
+        "matrix_head": matrix_table_head(codes, names),
+        "matrix_rows": matrix_table_rows(codes, position, names),
         "stock": stock,
     }
     if not exporting:

@@ -103,6 +103,10 @@ class CountryStock:
     cycle: int
     instruments: list[dict] = field(default_factory=list)
     interactions: list[dict] = field(default_factory=list)
+    # What pages print instead of codes (the API keeps the codes): instrument code → name,
+    # actor code → name.
+    names: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, str] = field(default_factory=dict)
 
     @property
     def incoherences(self) -> list[dict]:
@@ -117,7 +121,7 @@ class CountryStock:
         return [row for row in self.interactions if row["divergent"]]
 
 
-def _instrument_rows(pairs: set[Pair]) -> dict[Pair, list[dict]]:
+def _instrument_rows(pairs: set[Pair], actors: dict[str, str]) -> dict[Pair, list[dict]]:
     entries = (
         StockInstrument.objects.filter(validated_where(pairs, "assessment__"))
         .select_related("instrument", "assessment__actor", "owner")
@@ -128,6 +132,7 @@ def _instrument_rows(pairs: set[Pair]) -> dict[Pair, list[dict]]:
     for entry in entries:
         pair = (entry.assessment.country_id, entry.assessment.cycle)
         actor = entry.assessment.actor.code
+        actors[actor] = entry.assessment.actor.name
         row = by_code[pair].get(entry.code)
         if row is not None:
             row["reported_by"].append(actor)
@@ -177,8 +182,11 @@ def _interaction_row(source, target, score, rationale, mitigations, origin) -> d
     }
 
 
-def _paper_rows(instruments: dict[Pair, list[dict]]) -> dict[Pair, list[dict]]:
-    """The catalogue's interactions between two catalogue instruments a pair lists."""
+def _paper_rows(
+    instruments: dict[Pair, list[dict]], names: dict[str, str]
+) -> dict[Pair, list[dict]]:
+    """The catalogue's interactions between two catalogue instruments a pair lists; the
+    names of their safeguards go into `names`."""
     picked: dict[str, set[Pair]] = defaultdict(set)
     for pair, rows in instruments.items():
         for row in rows:
@@ -195,6 +203,7 @@ def _paper_rows(instruments: dict[Pair, list[dict]]) -> dict[Pair, list[dict]]:
         )
     ):
         source, target = interaction.source.code, interaction.target.code
+        names.update({m.safeguard.code: m.safeguard.name for m in interaction.mitigations.all()})
         for pair in picked[source] & picked[target]:
             found[pair].append(
                 _interaction_row(
@@ -218,13 +227,16 @@ def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
     pairs = set(pairs)
     if not pairs:
         return {}
-    instruments = _instrument_rows(pairs)
-    rows: dict[Pair, list[dict]] = _paper_rows(instruments)
+    actors: dict[str, str] = {}
+    names: dict[str, str] = {}
+    instruments = _instrument_rows(pairs, actors)
+    rows: dict[Pair, list[dict]] = _paper_rows(instruments, names)
     for entry in (
         StockInteraction.objects.filter(validated_where(pairs, "assessment__"))
         .select_related("source", "target", "assessment__actor")
         .order_by("source__code", "target__code", "assessment__actor__code")
     ):
+        actors[entry.assessment.actor.code] = entry.assessment.actor.name
         rows[(entry.assessment.country_id, entry.assessment.cycle)].append(
             _interaction_row(
                 entry.source.code,
@@ -244,8 +256,13 @@ def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
         for row in found:
             row["divergent"] = len(scores[(row["source"], row["target"])]) > 1
         found.sort(key=lambda r: (r["source"], r["target"], r["origin"] != PAPER, r["origin"]))
+        listed = instruments.get(pair, [])
         stocks[pair] = CountryStock(
-            *pair, instruments=instruments.get(pair, []), interactions=found
+            *pair,
+            instruments=listed,
+            interactions=found,
+            names={**names, **{row["code"]: row["name"] for row in listed}},
+            actors=actors,
         )
     return stocks
 

@@ -2,6 +2,7 @@
 it reads itself, so the page's view and template change by one line."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from actors.roles import principal_of
@@ -9,6 +10,7 @@ from assessments import rules
 from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
 from coherence.choices import AREA_CODES, Level, ToolKind
+from coherence.countries import country_name
 from instruments.models import Instrument, Interaction
 from instruments.selectors import instruments_for
 
@@ -17,11 +19,41 @@ register = template.Library()
 SCORES = [3, 2, 1, 0, -1, -2, -3]
 
 
+def origin_name(origin: str, actors: dict[str, str]) -> str:
+    """Who an interaction or instrument comes from, as a person reads it."""
+    from assessments.stocktake.selectors import CATALOGUE, PAPER
+
+    if origin == PAPER:
+        return _("the paper")
+    if origin == CATALOGUE:
+        return _("the catalogue")
+    return actors.get(origin, origin)
+
+
+def readable(rows: list[dict], names: dict[str, str], actors: dict[str, str]) -> list[dict]:
+    """Interaction rows with what a person reads beside the codes they keep: the
+    instruments' and safeguards' names, and who reported each."""
+    return [
+        {
+            **r,
+            "source_name": names.get(r["source"]) or r["source"],
+            "target_name": names.get(r["target"]) or r["target"],
+            "origin_name": origin_name(r["origin"], actors) if "origin" in r else "",
+            "mitigations": [
+                {**m, "safeguard_name": names.get(m["safeguard"]) or m["safeguard"]}
+                for m in r.get("mitigations") or []
+            ],
+        }
+        for r in rows
+    ]
+
+
 @register.inclusion_tag("assessments/_stocktake.html", takes_context=True)
 def stocktake_section(context, assessment):
     request = context["request"]
     principal = principal_of(request.user)
     stock = own_stock(assessment, fresh=False)
+    listed_rows = stock["instruments"]
     can_edit = (
         principal.is_focal_point
         and principal.actor_id == assessment.actor_id
@@ -63,7 +95,23 @@ def stocktake_section(context, assessment):
                 "scores": SCORES,
             }
         )
+    names = {**dict(section.get("safeguards", [])), **{i["code"]: i["name"] for i in listed_rows}}
+    section["instruments"] = labelled(listed_rows)
+    section["interactions"] = readable(stock["interactions"], names, {})
     return section
+
+
+def labelled(instruments: list[dict]) -> list[dict]:
+    """Instrument rows with their tool type and levels named in the user's language."""
+    tools, levels = dict(ToolKind.choices), dict(Level.choices)
+    return [
+        {
+            **i,
+            "tool_type_label": str(tools.get(i["tool_type"], i["tool_type"] or "")),
+            "level_labels": [str(levels.get(lv, lv)) for lv in i["levels"] or []],
+        }
+        for i in instruments
+    ]
 
 
 @register.inclusion_tag("dashboards/_unmitigated.html")
@@ -76,8 +124,10 @@ def unmitigated_list(country, cycle, area=None, stock=None):
     if country and cycle:
         if not stock:  # a template passes "" for a name it lacks
             stock = country_stock(country, cycle)
-        rows = [r for r in stock.interactions if r["unmitigated"]]
-        divergences = stock.divergences
+        rows = readable(
+            [r for r in stock.interactions if r["unmitigated"]], stock.names, stock.actors
+        )
+        divergences = readable(stock.divergences, stock.names, stock.actors)
     else:
         catalogue = Interaction.objects.with_mitigated().filter(score__lte=-2, mitigated=False)
         if country or area:
@@ -88,17 +138,26 @@ def unmitigated_list(country, cycle, area=None, stock=None):
         rows = [
             {
                 "source": i.source.code,
+                "source_name": i.source.name,
                 "target": i.target.code,
+                "target_name": i.target.name,
                 "score": i.score,
                 "rationale": i.rationale,
                 "origin": "paper",
+                "origin_name": origin_name("paper", {}),
             }
             for i in catalogue.select_related("source", "target").order_by(
                 "score", "source__code", "target__code"
             )
         ]
         divergences = []
-    return {"rows": rows, "divergences": divergences, "country": country, "cycle": cycle}
+    return {
+        "rows": rows,
+        "divergences": divergences,
+        "country": country,
+        "country_name": country_name(country) if country else "",
+        "cycle": cycle,
+    }
 
 
 @register.inclusion_tag("dashboards/_tools_safeguards.html")
@@ -122,8 +181,11 @@ def tools_and_safeguards(country, cycle, stock=None):
         "stock": stock,
         "grid": grid,
         "tools": [label for _code, label in ToolKind.choices],
+        "instruments": [
+            {**r, "source_name": origin_name(r["source"], stock.actors)} for r in stock.instruments
+        ],
         "safeguards": [r for r in stock.instruments if r["safeguard"]],
-        "incoherences": stock.incoherences,
+        "incoherences": readable(stock.incoherences, stock.names, stock.actors),
         "unmitigated": stock.unmitigated,
-        "divergences": stock.divergences,
+        "divergences": readable(stock.divergences, stock.names, stock.actors),
     }

@@ -1,5 +1,7 @@
 """The grid as a Plotly heatmap and as an accessible matrix, built from grid() cells."""
 
+import html
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 from django.utils.translation import get_language
@@ -8,7 +10,7 @@ from django.utils.translation import gettext as _
 from coherence.choices import Level, ToolKind
 from coherence.numbers import plotly_separators
 
-HOVER_LIMIT = 10  # codes listed in a cell's hover label; the rest are counted
+HOVER_LIMIT = 10  # instruments named in a cell's hover label; the rest are counted
 
 
 GAP_COLOUR = "#f4c7c3"
@@ -28,10 +30,26 @@ def cell_index(cells: list[dict]) -> dict[tuple[str, str], dict]:
     return {(c["level"], c["tool_type"]): c for c in cells}
 
 
-def hover_text(title: str, codes: list[str], count: int, limit: int = HOVER_LIMIT) -> str:
+def hover_codes(*grids: list[dict], limit: int = HOVER_LIMIT) -> set[str]:
+    """The codes of the instruments the grids' hover labels name: the first `limit` of each
+    cell, whose names one query reads."""
+    return {code for cells in grids for cell in cells for code in cell["instruments"][:limit]}
+
+
+def hover_text(
+    title: str,
+    codes: list[str],
+    count: int,
+    limit: int = HOVER_LIMIT,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """A cell's hover label: its count, then its first `limit` instruments by name (by code
+    where none is known: an instrument a country reported that the catalogue lacks)."""
     if not count:
         return f"<b>{title}</b>: " + _("no instrument — a gap")
-    lines = [f"<b>{title}</b>: {count}", *codes[:limit]]
+    names = names or {}
+    shown: Iterable[str] = (html.escape(names.get(c) or c, quote=False) for c in codes[:limit])
+    lines = [f"<b>{title}</b>: {count}", *shown]
     if count > limit:
         lines.append(_("… and %(n)d more") % {"n": count - limit})
     return "<br>".join(lines)
@@ -44,6 +62,7 @@ def grid_figure(
     title: str = "",
     zmax: int | None = None,
     note: dict[tuple[str, str], str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict:
     """A Plotly heatmap of the grid: rows are levels (inside out, top to bottom), columns
     tool types; z the counts; each cell's hover lists at most HOVER_LIMIT codes. `note`
@@ -60,7 +79,9 @@ def grid_figure(
             count = cell["count"]
             z_row.append(count)
             text_row.append(str(count) if count else _("gap"))
-            line = hover_text(f"{lv_labels[lv]} × {tt_labels[tt]}", cell["instruments"], count)
+            line = hover_text(
+                f"{lv_labels[lv]} × {tt_labels[tt]}", cell["instruments"], count, names=names
+            )
             if note and (lv, tt) in note:
                 line += "<br><i>" + note[(lv, tt)] + "</i>"
             hover_row.append(line)

@@ -13,7 +13,14 @@ from coherence.choices import Level, ToolKind
 from coherence.countries import country_name
 from coherence.models import Country, PolicyArea
 from coherence.tables import bad_request
-from instruments.grid.charts import cell_index, grid_figure, grid_matrix, level_labels, tool_labels
+from instruments.grid.charts import (
+    cell_index,
+    grid_figure,
+    grid_matrix,
+    hover_codes,
+    level_labels,
+    tool_labels,
+)
 from instruments.grid.filters import (
     BadFilter,
     GridFilters,
@@ -22,7 +29,7 @@ from instruments.grid.filters import (
     parse_grid_filters,
 )
 from instruments.grid.tables import CATALOGUE, PAPER, cell_entries, compare_rows
-from instruments.selectors import grid, grid_total
+from instruments.selectors import grid, grid_total, instrument_names
 
 CELL_PAGE_SIZE = 100
 
@@ -77,7 +84,7 @@ def grid_page(request):
     cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
     # No title inside the chart: its column names stand on top, upright on a phone, where a
     # title would cover them; the page's caption says what it is.
-    figure = grid_figure(cells, levels=levels)
+    figure = grid_figure(cells, levels=levels, names=instrument_names(hover_codes(cells)))
     total = grid_total(cells)
     return render(
         request,
@@ -167,6 +174,7 @@ def compare_page(request):
         note_a = {k: _("%(c)s: %(n)d") % {"c": name_b, "n": ib[k]["count"]} for k in ia}
         note_b = {k: _("%(c)s: %(n)d") % {"c": name_a, "n": ia[k]["count"]} for k in ib}
         rows = compare_rows(cells_a, cells_b, levels, a, b)
+        names = instrument_names(hover_codes(cells_a, cells_b))
         lv_labels, tt_labels = level_labels(), tool_labels()
         shown = [
             {"level": lv_labels[r[0]], "tool_type": tt_labels[r[1]], "a": r[2], "b": r[3]}
@@ -174,8 +182,8 @@ def compare_page(request):
         ]
         context.update(
             {
-                "figure_a": grid_figure(cells_a, levels=levels, zmax=top, note=note_a),
-                "figure_b": grid_figure(cells_b, levels=levels, zmax=top, note=note_b),
+                "figure_a": grid_figure(cells_a, levels=levels, zmax=top, note=note_a, names=names),
+                "figure_b": grid_figure(cells_b, levels=levels, zmax=top, note=note_b, names=names),
                 "cell_url_a": f"{reverse('grid:cell')}?{urlencode(fa.params())}",
                 "cell_url_b": f"{reverse('grid:cell')}?{urlencode(fb.params())}",
                 "rows": shown,

@@ -124,7 +124,7 @@ def test_grid_hover_lists_instruments_and_a_filter_redraws(page, shot, dashboard
     page.mouse.move(spot["x"], spot["y"])
     label = page.locator(".hoverlayer .hovertext").first
     label.wait_for()
-    assert "PHL-LMP" in label.text_content()
+    assert "Instrument PHL-LMP" in label.text_content()  # its name (the factory's)
     assert "National × Policy: 1" in label.text_content()
     shot(page, "grid-hover")
 

@@ -4,6 +4,7 @@ numbers (63,4) in a chart's hover and in a table; no page wider than a 390 px ph
 menu button on a phone; scores "being computed" that fill in by themselves; the error
 pages in French."""
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from assessments import services
 from assessments.models import AssessmentScore
 from coherence.choices import Role
 from coherence.models import PolicyArea
+from instruments.models import Instrument
 from tests.browser import test_dashboards_browser as dashboards
 from tests.browser.conftest import sign_in
 from tests.browser.test_dashboards_browser import ALL_DRAWN, EVERY_PAGE, open_page
@@ -26,6 +28,13 @@ dashboards_data = dashboards.dashboards_data  # the dashboards' stored scores, s
 
 PHONE = {"width": 390, "height": 844}
 CODES = ("labour_migration", "national-subnational", "national-international", "established")
+# The factories name an instrument "Instrument <code>": these read as a catalogue's do.
+INSTRUMENT_NAMES = {
+    "PHL-LMP": "Labour migration policy",
+    "MIGOF": "Migration governance framework",
+    "PHL-CHE-MP": "Philippines–Switzerland mobility partnership",
+    "NAGA-MDC": "Naga City development council plan",
+}
 SCROLL_WIDTH = "document.documentElement.scrollWidth"
 # Everything a person reads: the page's text and every text Plotly drew in its SVGs.
 READABLE = """() => document.body.innerText + ' ' +
@@ -47,6 +56,12 @@ def area_names(catalogue):
         )
 
 
+@pytest.fixture
+def instrument_names(catalogue):
+    for code, name in INSTRUMENT_NAMES.items():
+        Instrument.objects.filter(code=code).update(name=name)
+
+
 def in_language(page, language: str) -> None:
     """The language cookie for the whole site (a URL's own path would narrow it)."""
     site = urlsplit(page.url)
@@ -66,12 +81,35 @@ def hover_text(page, plot: str, curve: int = 0, point: int = 0) -> str:
     return label.text_content()
 
 
+def matrix_hover(page, source: str, target: str) -> str:
+    """The hover label of the matrix's cell where `source` acts on `target`."""
+    spot = page.evaluate(
+        """([source, target]) => {
+            const gd = document.getElementById('plot-matrix');
+            gd.scrollIntoView();
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const box = gd.getBoundingClientRect();
+            return {
+                x: box.left + xa._offset + xa.l2p(xa.d2l(target)),
+                y: box.top + ya._offset + ya.l2p(ya.d2l(source)),
+            };
+        }""",
+        [source, target],
+    )
+    page.mouse.move(spot["x"], spot["y"])
+    label = page.locator("#plot-matrix .hoverlayer .hovertext").first
+    label.wait_for()
+    return label.text_content()
+
+
 def nav_items(page) -> list[str]:
     return page.locator("nav.site-nav a").all_inner_texts()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_dashboards_show_names_not_codes(page, shot, dashboards_data, area_names, language):
+def test_the_dashboards_show_names_not_codes(
+    page, shot, dashboards_data, area_names, instrument_names, language
+):
     sign_in(page, "focal-phl", PASSWORD)
     in_language(page, language)
     for name, url in EVERY_PAGE:
@@ -81,7 +119,17 @@ def test_the_dashboards_show_names_not_codes(page, shot, dashboards_data, area_n
         text = page.evaluate(READABLE)
         for code in CODES:
             assert code not in text, (url, code)
+        if url.startswith("/dashboards/interactions/"):  # the matrix, its table and lists
+            # (the fixture's rationales, free text, are written "PHL-LMP on MIGOF")
+            text = re.sub(r"\S+ on \S+", "", text)
+            for code in INSTRUMENT_NAMES:
+                assert code not in text, (url, code)
         shot(page, f"{language}-{name}")
+    open_page(page, "/dashboards/interactions/")
+    # MIGOF on PHL-LMP: +1, both named in the hover
+    hover = matrix_hover(page, "MIGOF", "PHL-LMP")
+    assert "Migration governance framework" in hover and "Labour migration policy" in hover
+    assert "MIGOF" not in hover and "PHL-LMP" not in hover
     open_page(page, "/dashboards/country/PHL/")
     hover = hover_text(page, "plot-links")
     assert "national-" not in hover

@@ -59,7 +59,7 @@ def test_focal_point_takes_stock_reviewer_validates_grid_dashboard_and_api_show_
     snap(shot, page, "grid")
     page.goto("/dashboards/country/PHL/?cycle=2026")
     assert page.inner_text("#unmitigated-count") == "1"
-    assert "PHL-NAGA-PLAN" in page.inner_text("#tools-safeguards")
+    assert "Naga City migration and development plan" in page.inner_text("#tools-safeguards")
     snap(shot, page, "dashboard")
     clean(page)
 

@@ -123,16 +123,28 @@ def test_area_and_level_filters(reviewer_client, own_grid):
     }
 
 
-def test_hover_lists_ten_codes_and_counts_the_rest(reviewer_client, catalogue):
+def test_hover_names_ten_instruments_and_counts_the_rest(reviewer_client, catalogue):
     Instrument.objects.all().delete()
     for n in range(12):
-        instrument = Instrument.objects.create(code=f"DATA-{n:02d}", name="d", tool_type_id="data")
+        instrument = Instrument.objects.create(
+            code=f"DATA-{n:02d}", name=f"Survey <{n:02d}> & census", tool_type_id="data"
+        )
         instrument.levels.set(["international"])
     text = hover(reviewer_client.get("/grid/"), "international", "data")
-    assert text.count("DATA-") == HOVER_LIMIT == 10
-    assert "DATA-00" in text and "DATA-09" in text and "DATA-10" not in text
+    assert text.count("Survey") == HOVER_LIMIT == 10
+    assert "DATA-" not in text  # names, not codes
+    assert "Survey &lt;00&gt; &amp; census" in text  # inert for Plotly's HTML subset
+    assert "&lt;09&gt;" in text and "&lt;10&gt;" not in text
     assert "2 more" in text
     assert "12" in text
+
+
+def test_the_comparison_hovers_name_the_instruments(reviewer_client, own_grid):
+    response = reviewer_client.get("/grid/compare/?a=PHL&b=MDA")
+    for key, named in (("figure_a", "Name of PHL-NAT-POL"), ("figure_b", "Name of MDA-NAT-POL")):
+        trace = response.context[key]["data"][0]
+        text = trace["customdata"][trace["y"].index("national")][trace["x"].index("policy")]
+        assert named in text and not text.replace(named, "").count("-NAT-POL")
 
 
 def test_a_cell_lists_all_its_instruments(reviewer_client, own_grid):

@@ -105,7 +105,7 @@ def test_area_filter(reviewer_client, interactions):
 def test_the_page_table_of_the_matrix_marks_incoherences(reviewer_client, interactions):
     response = reviewer_client.get("/dashboards/interactions/")
     html = response.content.decode()
-    row = html[html.index('<th scope="row">CCC</th>') :].split("</tr>")[0]
+    row = html[html.index('<th scope="row">Name CCC</th>') :].split("</tr>")[0]
     assert row.count("<td") == 4
     assert '<td class="incoherent">-3</td><td class="none"></td>' in row
     assert '<td class="weak">-1</td>' in row

@@ -93,7 +93,7 @@ def test_the_comparison_puts_the_widest_divergence_first(client_of, in_state, ca
     assert rows == ["H-INS-01", "H-LAB-01", "H-DIA-01"]
     spreads = re.findall(r'<td class="num">([^<]+)</td>', table)
     assert spreads == ["100.0", "50.0", "0.0"]
-    assert "PHL-DOH: no" in table
+    assert "Department of Health: no" in table and "PHL-DOH" not in table
 
 
 def test_a_focal_point_sees_no_other_actors_answers(client_of, in_state):

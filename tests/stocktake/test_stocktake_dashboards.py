@@ -32,7 +32,8 @@ def test_the_country_dashboard_shows_tools_and_safeguards(client_of, phl_2026, r
     if status == 200:
         page = response.content.decode()
         assert 'id="tools-safeguards"' in page
-        assert "PHL-NAGA-PLAN" in page
+        assert "Naga City migration and development plan" in page  # by name, not code
+        assert "PHL-NAGA-PLAN" not in page.split('id="tools-safeguards"')[1]
         assert "divergence" in page  # −3 by the DMW, −2 by the DOH
         assert 'id="unmitigated-count">0<' in page  # the DOH names a safeguard
 
@@ -57,7 +58,10 @@ def test_the_interactions_dashboard_lists_unmitigated_incoherences_first(
         first = page.index('id="unmitigated"')
         assert first < page.index('id="table-matrix-grid"') if "table-matrix-grid" in page else True
         table = page[first : page.index("</section>", first)]
-        assert "PHL-NAGA-PLAN" in table and "PHL-DMW" in table
+        # instruments and who reported by name; the codes stay in the exports and the API
+        assert "Naga City migration and development plan" in table
+        assert "Department of Migrant Workers" in table
+        assert "PHL-NAGA-PLAN" not in table and "PHL-DMW" not in table
         assert "PHL-CHE-MP" not in table  # the paper's is mitigated
 
 

@@ -160,3 +160,22 @@ def test_a_reviewer_returns_a_stocktaking_entry_from_the_page(client_of, listed,
     assert "Only the entries returned for correction may change." in errors_of(refused)
     done = post(focal, listed, {"op": "remove_instrument", "code": "PHL-NAGA-PLAN"})
     assert done.status_code == 302
+
+
+def test_the_section_names_tool_types_levels_and_the_instruments_of_an_interaction(
+    client_of, listed
+):
+    client = client_of("focal_phl")
+    post(client, listed, {**INCOHERENCE, "no_mitigation": "on"})
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    section = page[page.index('id="stocktake"') :]
+    instruments = section[: section.index("</table>")]
+    naga = instruments[instruments.index("Naga City migration plan") :].split("</tr>")[0]
+    assert "Estrategia" in naga and "Subnacional" in naga  # strategy, subnational
+    assert "strategy" not in naga and "subnational" not in naga
+    interactions = section[section.index('class="stock-interactions"') :].split("</table>")[0]
+    acts = interactions.split("<tbody>")[1].split("</td>")[0]
+    assert acts.endswith("Naga City migration plan") and "PHL-NAGA-PLAN</code>" not in acts
+    # the form's choices name the instruments; their values stay codes
+    assert '<option value="PHL-NAGA-PLAN">Naga City migration plan</option>' in section
