@@ -1,14 +1,20 @@
 """`make bench`: speed figures measured as ratios against a baseline in the same run.
 
 Builds (once) a synthetic data set in PostgreSQL — 200 countries × 5 cycles × 5 actors ×
-the framework's indicators — then measures each figure against its baseline:
+the framework's indicators, 10,000 instruments, 20 country-reported instruments in each
+country and cycle, the scores computed — then measures each figure against its baseline:
 
 - full recompute vs one hand-written SQL statement that computes and writes the same
   area scores (INSERT … SELECT … GROUP BY); peak memory of the recompute;
 - one assessment recomputed and stored, in milliseconds;
 - importing a 100,000-row CSV vs a raw COPY of the same answers;
 - hostile uploads: peak memory and seconds of each, against a tiny file;
-- dashboard pages: server time and query count with 200 countries, 10,000 instruments;
+- grid and dashboard pages: server time (and this process's CPU time), query count and
+  largest chart, each page checked for the content it must show (charts, tables, the
+  country's validated stock-taking with its mitigations and unmitigated incoherences);
+- the fill-in page, one section and every section, of a draft on a 150-indicator
+  framework of the bench's own (never published), against the password page: time,
+  queries, size and element count;
 - the scores API under gunicorn (2 workers) vs a bare Django view, with wrk;
 - the country profile: the page, its PDF rendered and served from storage, a
   public profile under 32 concurrent readers from the cache vs the bare view.

@@ -5,18 +5,24 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from actors.models import Actor
-from assessments.models import Answer, Assessment, FrameworkVersion, Indicator
+from assessments.models import Answer, Assessment, ConsolidatedScore, FrameworkVersion, Indicator
 from assessments.stocktake.models import StockInstrument, StockInteraction
 from coherence.models import Country, GovernanceLevel, ToolType
 from instruments.models import Instrument
 
-# Issue #16: country-reported instruments per country and cycle, in its first validated
-# assessment: four picked from the catalogue, the rest new; half as many interactions,
-# every third an incoherence, every other one of those unmitigated.
+# Country-reported instruments per country and cycle, in its first validated assessment:
+# four picked from the catalogue, the rest new; half as many interactions, every third an
+# incoherence, every other one of those unmitigated.
 STOCK_PER_COUNTRY_CYCLE = 20
 STOCK_PICKED = ("REFUGEE-CONVENTION", "ICRMW", "GCM", "WHO-CODE")
 
 FIRST_CYCLE = 2021
+
+# The fill-in figure's framework: the current version's indicators and copies of them spread
+# over the five dimensions (the page's sections), this many in all. It stays unpublished, so
+# it never becomes the current version: only the fill-in figure's draft uses it.
+FILL_IN_FRAMEWORK = "bench-fill-in"
+FILL_IN_INDICATORS = 150
 DIVISORS = {"yes_no": 1, "three_level": 10, "scale": 4, "percent": 100}
 
 
@@ -63,6 +69,12 @@ def build(*, countries: int, cycles: int, actors: int, instruments: int) -> dict
     if not StockInstrument.objects.filter(code__startswith="B-ST-").exists():
         with transaction.atomic():
             _build_stock(STOCK_PER_COUNTRY_CYCLE)
+    if not ConsolidatedScore.objects.filter(stale=False).exists():
+        # The pages show stored scores: a fresh data set has none until a recompute.
+        from assessments.recompute import recompute_all
+
+        recompute_all()
+    fill_in = fill_in_framework()
     return {
         "countries": len(isos),
         "assessments": expected,
@@ -71,7 +83,53 @@ def build(*, countries: int, cycles: int, actors: int, instruments: int) -> dict
         "instruments": Instrument.objects.count(),
         "country-reported instruments": StockInstrument.objects.count(),
         "reported interactions": StockInteraction.objects.count(),
+        "fill-in framework indicators": fill_in.indicators.count(),
     }
+
+
+def fill_in_framework(total: int = FILL_IN_INDICATORS) -> FrameworkVersion:
+    """The unpublished version of FILL_IN_FRAMEWORK with `total` indicators: the current
+    version's, then copies of them taken from each dimension in turn, each copy ranked
+    just after its original."""
+    version, _ = FrameworkVersion.objects.get_or_create(code=FILL_IN_FRAMEWORK)
+    if version.indicators.count() == total:
+        return version
+    with transaction.atomic():
+        doomed = Answer.objects.filter(indicator__version=version)
+        Answer.history.filter(indicator_id__in=version.indicators.values("id")).delete()
+        doomed.delete()
+        version.indicators.all().delete()
+        shipped = list(
+            Indicator.objects.filter(version=FrameworkVersion.current())
+            .order_by("rank", "code")
+            .values()
+        )
+        by_dimension: dict[str, list[dict]] = {}
+        for record in shipped:
+            by_dimension.setdefault(record["dimension"], []).append(record)
+        dimensions = list(by_dimension)
+        copies = []
+        for n in range(total - len(shipped)):
+            group = by_dimension[dimensions[n % len(dimensions)]]
+            copies.append((group[n // len(dimensions) % len(group)], n))
+
+        def indicator(record: dict, rank: int, **changes) -> Indicator:
+            fields = {k: v for k, v in record.items() if k not in ("id", "version_id")}
+            return Indicator(**{**fields, "version": version, "rank": rank, **changes})
+
+        Indicator.objects.bulk_create(
+            [indicator(r, 2 * r["rank"]) for r in shipped]
+            + [
+                indicator(
+                    r,
+                    2 * r["rank"] + 1,
+                    code=f"{r['code']}-B{n}",
+                    question_en=f"{r['question_en']} (bench copy {n})",
+                )
+                for r, n in copies
+            ]
+        )
+    return version
 
 
 def _build_assessments(framework, indicators, isos, cycles, actors) -> None:

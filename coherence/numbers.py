@@ -5,6 +5,7 @@ French). Exports and the API keep the published figures unchanged."""
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils.formats import get_format, number_format
 from django.utils.translation import pgettext
 
@@ -30,18 +31,29 @@ def rounded(value, places: int) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
+def _fixed(value, places: int) -> str:
+    """number_format(rounded(value, places), places), which a table of 200 countries calls
+    thousands of times: without thousands grouping (off in settings) it is the plain
+    figure, zero unsigned, with the locale's decimal mark."""
+    number = rounded(value, places)
+    if settings.USE_THOUSAND_SEPARATOR:
+        return number_format(number, places)
+    text = f"{number if number else abs(number):f}"
+    return text.replace(".", get_format("DECIMAL_SEPARATOR")) if places else text
+
+
 def score_text(value) -> str:
     """A score (0–100), a divergence or a spread: one decimal, in the reader's locale."""
     if _missing(value):
         return MISSING
-    return number_format(rounded(value, SCORE_PLACES), SCORE_PLACES)
+    return _fixed(value, SCORE_PLACES)
 
 
 def percent_text(fraction) -> str:
     """A coverage given as a fraction 0–1, as a whole per cent: "90 %" in French."""
     if _missing(fraction):
         return MISSING
-    value = number_format(rounded(float(fraction) * 100, PERCENT_PLACES), PERCENT_PLACES)
+    value = _fixed(float(fraction) * 100, PERCENT_PLACES)
     return pgettext("a percentage", "%(value)s%%") % {"value": value}
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor
 from actors.roles import principal_of
 from assessments import rules
+from assessments.answer_sheet import escaped_join
 from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
 from coherence.choices import AREA_CODES, Level, ToolKind
@@ -70,13 +71,20 @@ def stocktake_section(context, assessment):
     }
     if can_edit:
         listed = {i["code"] for i in stock["instruments"]}
+        sheet = context.get("sheet")
+        offered = getattr(sheet, "instruments", None)
+        if offered is None:
+            offered = (
+                instruments_for(country=assessment.country_id)
+                .order_by("code")
+                .values_list("code", "name")
+            )
         section.update(
             {
-                "catalogue": list(
-                    instruments_for(country=assessment.country_id)
-                    .exclude(code__in=listed)
-                    .order_by("code")
-                    .values_list("code", "name")
+                # The fill-in form's pickers offer the same instruments: read once a page.
+                "catalogue_options": escaped_join(
+                    '<option value="{}">{}</option>',
+                    ((code, name) for code, name in offered if code not in listed),
                 ),
                 "safeguards": list(
                     Instrument.objects.filter(safeguard=True)

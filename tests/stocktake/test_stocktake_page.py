@@ -135,7 +135,7 @@ def test_the_section_reads_in_a_fixed_number_of_queries(
     client = client_of("focal_phl")
     url = reverse("assessments:detail", args=[listed.pk])
     client.get(url)
-    with django_assert_max_num_queries(17):  # the form's 11 (evidence included), the section's 6
+    with django_assert_max_num_queries(16):  # the form's 11 (evidence included), the section's 5
         assert client.get(url).status_code == 200
 
 
