@@ -344,7 +344,9 @@ class StocktakeActions:
         request=None,
         responses={200: StockSavedSerializer},
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="Its code."),
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, description="Its code.", pattern=CODE_PATTERN
+            ),
             REVISION_PARAMETER,
         ],
         tags=["assessments"],
@@ -392,8 +394,16 @@ class StocktakeActions:
         request=None,
         responses={200: StockSavedSerializer},
         parameters=[
-            OpenApiParameter("source", str, OpenApiParameter.PATH, description="It acts."),
-            OpenApiParameter("target", str, OpenApiParameter.PATH, description="Acted upon."),
+            OpenApiParameter(
+                "source", str, OpenApiParameter.PATH, description="It acts.", pattern=CODE_PATTERN
+            ),
+            OpenApiParameter(
+                "target",
+                str,
+                OpenApiParameter.PATH,
+                description="Acted upon.",
+                pattern=CODE_PATTERN,
+            ),
             REVISION_PARAMETER,
         ],
         tags=["assessments"],
