@@ -131,6 +131,13 @@ def _check_revision(key: str, entry, revision: int | None, current) -> None:
     )
 
 
+def _check_removed_since(key: str, history, revision: int | None) -> None:
+    """A removal of an entry someone else removed after the caller read it is a conflict
+    (a removal's history row carries the revision the removal took), not a 404."""
+    if revision and history.filter(history_type="-", revision__gt=revision).exists():
+        _check_revision(key, None, revision, lambda: None)
+
+
 def _instrument_now(entry: StockInstrument | None):
     """What a conflict shows of an instrument as it now is."""
     if entry is None:
@@ -231,6 +238,8 @@ def remove_instrument(
             .first()
         )
         if entry is None:
+            removed = StockInstrument.history.filter(assessment_id=current.pk, code=code)
+            _check_removed_since(code, removed, revision)
             raise StockEntryMissing(
                 _("No instrument %(code)s in this assessment's stock-taking.") % {"code": code},
                 {"code": code},
@@ -338,6 +347,13 @@ def remove_interaction(
             .first()
         )
         if entry is None:
+            ends = StockInstrument.history.filter(assessment_id=current.pk)
+            removed = StockInteraction.history.filter(
+                assessment_id=current.pk,
+                source_id__in=ends.filter(code=source).values("id"),
+                target_id__in=ends.filter(code=target).values("id"),
+            )
+            _check_removed_since(interaction_key(source, target), removed, revision)
             raise StockEntryMissing(
                 _("No interaction %(key)s in this assessment's stock-taking.")
                 % {"key": interaction_key(source, target)},

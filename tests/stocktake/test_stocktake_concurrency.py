@@ -332,3 +332,23 @@ def test_a_page_form_without_its_revisions_writes_nothing(client_of, listed):
     response = post(client_of("focal_phl"), listed, {"op": "remove_instrument", "code": "PHL-LMP"})
     assert "The form was incomplete" in response.content.decode()
     assert written(listed) == before
+
+
+def test_two_removals_of_the_same_entry_the_second_is_told_it_is_gone(
+    client_of, listed, users, colleague
+):
+    first, second = client_of("focal_phl"), signed_in(colleague)
+    mine, theirs = page_forms(first, listed), page_forms(second, listed)
+    assert post(first, listed, mine["remove"]).status_code == 302
+    before = written(listed)
+    response = post(second, listed, theirs["remove"])
+    assert response.status_code == 200  # the page again, not a 404
+    assert "PHL-NAGA-PLAN was removed by someone else" in response.content.decode()
+    assert written(listed) == before
+    # In the API alike; an entry that never was is still a 404.
+    api = client_for(colleague)
+    url = f"{API}{listed.pk}/stocktake/"
+    assert_error(api.delete(f"{url}instruments/PHL-NAGA-PLAN/?revision=2"), 409)
+    assert_error(api.delete(f"{url}interactions/PHL-NAGA-PLAN/PHL-LMP/?revision=3"), 409)
+    assert_error(api.delete(f"{url}instruments/MIGOF/?revision=1"), 404)
+    assert written(listed) == before
