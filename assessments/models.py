@@ -165,6 +165,12 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text=_("Increases with every save: a stale version is a conflict.")
     )
+    # The stock-taking's own counter: each of its entries carries the value it had at the
+    # entry's last change, so that an answer save never conflicts with a stock-taking edit
+    # and an edit conflicts only with another of the same entry.
+    stock_revision = models.PositiveIntegerField(
+        default=0, help_text=_("Increases with every stock-taking change.")
+    )
     return_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

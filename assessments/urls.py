@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("<int:pk>/answers/<str:code>/comments/read/", discussion_views.read, name="comments_read"),
     path("<int:pk>/stocktake/", stocktake_views.stocktake, name="stocktake"),
+    path("<int:pk>/stocktake/history/", stocktake_views.history, name="stocktake_history"),
     *(
         path(f"<int:pk>/{action}/", views.transition, {"action": action}, name=action)
         for action in Action.values

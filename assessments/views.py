@@ -446,6 +446,7 @@ def _render_detail(
     return_form: ReturnForm | None = None,
     reopen_form: ReasonForm | None = None,
     upload_form: UploadForm | None = None,
+    stock_form: dict | None = None,
 ):
     principal = principal_of(request.user)
     sheet = sheet or _sheet(request, assessment)
@@ -500,6 +501,8 @@ def _render_detail(
         "reopen_form": reopen_form
         or (ReasonForm(prefix="reopen") if Action.REOPEN in allowed else None),
         "upload_form": upload_form or (UploadForm() if sheet.can_edit else None),
+        # A refused stock-taking form: the input to show back (assessments.stocktake.views).
+        "stock_form": stock_form,
         "review": None
         if sheet.can_edit or principal.role not in QUEUE_ROLES
         else review.review_context(

@@ -17,6 +17,8 @@ from assessments.stocktake import services
 from assessments.stocktake.checks import HOW_LENGTH, MitigationInput
 from assessments.stocktake.models import StockInstrument, StockInteraction
 from assessments.stocktake.selectors import country_stocks
+from coherence.api.errors import APIError
+from coherence.api.fields import StrictIntegerField
 from coherence.api.filters import CountryFilter, CycleFilter
 from coherence.api.serializers import StrictInputSerializer
 from coherence.api.views import ReadOnlyViewSet
@@ -28,6 +30,13 @@ ORIGIN_HELP = (
     "reports it."
 )
 CODE_PATTERN = "^[A-Z0-9][A-Z0-9-]{0,59}$"
+REVISION_HELP = (
+    "The entry's `revision` as you read it from the assessment's stock-taking, to change "
+    "it; 0 (or left out) to list a new one. If that entry was changed, listed or removed "
+    "since, the answer is a 409 (`stocktake_conflict`) with the entry as it now is in "
+    "`details`, and nothing is written. Other entries' changes never conflict; neither "
+    "does a stock-taking change with the answers' `version`."
+)
 
 
 class StockMitigationSerializer(serializers.Serializer):
@@ -177,6 +186,7 @@ class InstrumentInputSerializer(StrictInputSerializer):
     safeguard = serializers.BooleanField(
         required=False, default=False, help_text="Whether a new instrument is a safeguard."
     )
+    revision = StrictIntegerField(min_value=0, required=False, default=0, help_text=REVISION_HELP)
 
 
 class InteractionInputSerializer(StrictInputSerializer):
@@ -190,16 +200,24 @@ class InteractionInputSerializer(StrictInputSerializer):
     no_mitigation = serializers.BooleanField(
         required=False, default=False, help_text="For −2/−3: true when nothing mitigates it."
     )
+    revision = StrictIntegerField(min_value=0, required=False, default=0, help_text=REVISION_HELP)
 
 
 class StockSavedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The assessment's id.")
-    version = serializers.IntegerField(help_text="The assessment's version now.")
+    version = serializers.IntegerField(
+        help_text="The assessment's version now: the answers' counter, which stock-taking "
+        "changes leave as it is."
+    )
     instruments = serializers.ListField(
-        child=serializers.DictField(), help_text="The assessment's listed instruments."
+        child=serializers.DictField(),
+        help_text="The assessment's listed instruments, each with its `revision`, to send "
+        "back to change or remove it.",
     )
     interactions = serializers.ListField(
-        child=serializers.DictField(), help_text="The interactions it reports."
+        child=serializers.DictField(),
+        help_text="The interactions it reports, each with its `revision`, to send back to "
+        "change or withdraw it.",
     )
 
 
@@ -223,6 +241,7 @@ def own_stock(assessment: Assessment, *, fresh: bool = True) -> dict:
             "safeguard": s.is_safeguard,
             "flagged": s.flagged,
             "flag_comment": s.flag_comment,
+            "revision": s.revision,
         }
         for s in StockInstrument.objects.filter(assessment=assessment)
         .select_related("instrument", "owner")
@@ -241,6 +260,7 @@ def own_stock(assessment: Assessment, *, fresh: bool = True) -> dict:
             "unmitigated": i.unmitigated,
             "flagged": i.flagged,
             "flag_comment": i.flag_comment,
+            "revision": i.revision,
         }
         for i in StockInteraction.objects.filter(assessment=assessment)
         .select_related("source", "target")
@@ -256,10 +276,36 @@ def own_stock(assessment: Assessment, *, fresh: bool = True) -> dict:
 
 ONE = {"filter_backends": [], "pagination_class": None, "renderer_classes": [JSONRenderer]}
 CODE_PATH = "[A-Z0-9][A-Z0-9-]{0,59}"
+REMOVALS = ("stocktake_instrument", "stocktake_interaction")
+REVISION_PARAMETER = OpenApiParameter(
+    "revision",
+    int,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="The entry's `revision` as you read it. Changed since: a 409 "
+    "(`stocktake_conflict`) with the entry as it now is, and nothing is removed.",
+)
+
+
+def _revision_read(request) -> int:
+    """The `revision` query parameter of a removal: required, a whole number ≥ 1."""
+    text = request.query_params.get("revision")
+    if text is None or not text.isdigit() or int(text) < 1:
+        raise APIError(
+            "Invalid query parameter: revision.",
+            details={"revision": ["Required: the entry's revision as you read it (≥ 1)."]},
+        )
+    return int(text)
 
 
 class StocktakeActions:
     """The stock-taking actions of AssessmentViewSet (which gives `_visible`)."""
+
+    def allowed_query_params(self) -> set[str]:
+        allowed = super().allowed_query_params()
+        if getattr(self, "action", None) in REMOVALS:
+            allowed.add("revision")
+        return allowed
 
     @extend_schema(
         summary="The assessment's stock-taking",
@@ -287,15 +333,22 @@ class StocktakeActions:
         assessment = self._visible(pk)
         serializer = InstrumentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        spec = services.InstrumentInput(**serializer.validated_data)
-        services.save_instrument(assessment, by=request.user, spec=spec)
+        data = dict(serializer.validated_data)
+        revision = data.pop("revision")
+        spec = services.InstrumentInput(**data)
+        services.save_instrument(assessment, by=request.user, spec=spec, revision=revision)
         return Response(own_stock(assessment), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Take an instrument off the stock-taking (with its interactions)",
         request=None,
         responses={200: StockSavedSerializer},
-        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="Its code.")],
+        parameters=[
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, description="Its code.", pattern=CODE_PATTERN
+            ),
+            REVISION_PARAMETER,
+        ],
         tags=["assessments"],
     )
     @action(
@@ -307,7 +360,8 @@ class StocktakeActions:
     )
     def stocktake_instrument(self, request, pk=None, code=None):
         assessment = self._visible(pk)
-        services.remove_instrument(assessment, by=request.user, code=code)
+        revision = _revision_read(request)
+        services.remove_instrument(assessment, by=request.user, code=code, revision=revision)
         return Response(own_stock(assessment))
 
     @extend_schema(
@@ -327,11 +381,12 @@ class StocktakeActions:
         assessment = self._visible(pk)
         serializer = InteractionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = dict(serializer.validated_data)
+        revision = data.pop("revision")
         spec = services.InteractionInput(
             **{**data, "mitigations": [MitigationInput(**m) for m in data["mitigations"]]}
         )
-        services.save_interaction(assessment, by=request.user, spec=spec)
+        services.save_interaction(assessment, by=request.user, spec=spec, revision=revision)
         return Response(own_stock(assessment), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -339,8 +394,17 @@ class StocktakeActions:
         request=None,
         responses={200: StockSavedSerializer},
         parameters=[
-            OpenApiParameter("source", str, OpenApiParameter.PATH, description="It acts."),
-            OpenApiParameter("target", str, OpenApiParameter.PATH, description="Acted upon."),
+            OpenApiParameter(
+                "source", str, OpenApiParameter.PATH, description="It acts.", pattern=CODE_PATTERN
+            ),
+            OpenApiParameter(
+                "target",
+                str,
+                OpenApiParameter.PATH,
+                description="Acted upon.",
+                pattern=CODE_PATTERN,
+            ),
+            REVISION_PARAMETER,
         ],
         tags=["assessments"],
     )
@@ -353,5 +417,8 @@ class StocktakeActions:
     )
     def stocktake_interaction(self, request, pk=None, source=None, target=None):
         assessment = self._visible(pk)
-        services.remove_interaction(assessment, by=request.user, source=source, target=target)
+        revision = _revision_read(request)
+        services.remove_interaction(
+            assessment, by=request.user, source=source, target=target, revision=revision
+        )
         return Response(own_stock(assessment))

@@ -1,8 +1,9 @@
 """The refusals of stock-taking's services, of the kinds of coherence.errors and of one
-family, whose `code` the API reports: `invalid_stocktake`."""
+family, whose `code` the API reports: `invalid_stocktake`, or `stocktake_conflict` for an
+entry changed since the caller read it."""
 
 from assessments.errors import WorkflowError
-from coherence.errors import Forbidden, Invalid, NotFound, WrongState
+from coherence.errors import Forbidden, Invalid, NotFound, Stale, WrongState
 
 
 class StockRefused(WorkflowError):
@@ -28,4 +29,20 @@ class StockEntryMissing(StockRefused, NotFound):
     """No such entry in the assessment's stock-taking."""
 
 
-__all__ = ["StockEntryMissing", "StockForbidden", "StockInvalid", "StockLocked", "StockRefused"]
+class StockConflict(StockRefused, Stale):
+    """Someone changed, listed or removed the same entry since the caller read it (its
+    revision is not the one the caller sent). `details`: the entry's key, its `revision`
+    now (0: there is none) and `current`, the entry as it now reads (null: there is none),
+    so that the caller loses nothing; nothing is written."""
+
+    code = "stocktake_conflict"
+
+
+__all__ = [
+    "StockConflict",
+    "StockEntryMissing",
+    "StockForbidden",
+    "StockInvalid",
+    "StockLocked",
+    "StockRefused",
+]

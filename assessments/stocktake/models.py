@@ -16,7 +16,8 @@ from instruments.models import Instrument, instrument_code, is_incoherence
 
 
 class StockEntry(models.Model):
-    """What both kinds of entry share: a reviewer's flag and who changed it last."""
+    """What both kinds of entry share: a reviewer's flag, who changed it last and its
+    revision (a change sent with another revision than the stored one is a conflict)."""
 
     flagged = models.BooleanField(
         default=False, help_text=_("Returned for correction: editable while the rest is locked.")
@@ -26,6 +27,11 @@ class StockEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The assessment's stock_revision at the entry's last change: unique among the
+    # assessment's entries past and present, so a stale one is always told apart.
+    revision = models.PositiveIntegerField(
+        default=1, help_text=_("Read with the entry; sent back to change or remove it.")
+    )
 
     class Meta:
         abstract = True

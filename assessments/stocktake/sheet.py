@@ -29,7 +29,7 @@ from assessments.stocktake.checks import (
     instrument_problems,
     interaction_problems,
 )
-from assessments.stocktake.errors import StockRefused
+from assessments.stocktake.errors import StockConflict, StockRefused
 from assessments.stocktake.models import StockInstrument, StockInteraction
 from instruments.models import Instrument
 
@@ -68,6 +68,9 @@ class StockRow:
     row: int
     key: tuple[str, int, str]
     spec: InstrumentInput | InteractionInput
+    # The entry's revision when the file was checked (0: none): a change made to it by
+    # someone else before the write rejects the file, as a stale answer does.
+    revision: int = 0
 
 
 @dataclass
@@ -273,6 +276,7 @@ def _check_row(row: StockRow, plan: StockPlan, lookups: _Lookups) -> None:
         return
     if _unchanged(spec, stored):
         return
+    row.revision = stored.revision if stored is not None else 0
     if assessment is not None and rules.answers_locked(assessment.state):
         plan.errors.append(
             (
@@ -291,20 +295,31 @@ def write(plan: StockPlan, assessments: dict[tuple[str, int, str], Assessment], 
     a refusal names its row and column. Returns how many entries changed."""
     from assessments.exchange.importer import ImportRejected, RowError
 
+    written: dict[tuple, int] = {}  # the revision this file gave an entry a row above
     for row in plan.rows:
         assessment = assessments.get(row.key) or Assessment.objects.get(
             country_id=row.key[0], cycle=row.key[1], actor__code=row.key[2]
         )
+        spec = row.spec
+        entry_key = (
+            (assessment.pk, spec.code)
+            if isinstance(spec, InstrumentInput)
+            else (assessment.pk, spec.source, spec.target)
+        )
+        revision = written.get(entry_key, row.revision)
         try:
-            if isinstance(row.spec, InstrumentInput):
-                services.save_instrument(assessment, by=by, spec=row.spec)
+            if isinstance(spec, InstrumentInput):
+                entry = services.save_instrument(assessment, by=by, spec=spec, revision=revision)
             else:
-                services.save_interaction(assessment, by=by, spec=row.spec)
+                entry = services.save_interaction(assessment, by=by, spec=spec, revision=revision)
+        except StockConflict as refusal:
+            raise ImportRejected([RowError(row.row, where("kind"), refusal.message)]) from refusal
         except StockRefused as refusal:
             details = refusal.details or {"kind": refusal.message}
             raise ImportRejected(
                 [RowError(row.row, where(f), str(why)) for f, why in details.items()]
             ) from refusal
+        written[entry_key] = entry.revision
     return len(plan.rows)
 
 

@@ -10,6 +10,8 @@ from assessments import rules
 from assessments.answer_sheet import escaped_join
 from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
+from assessments.stocktake.flags import interaction_key
+from assessments.stocktake.views import MITIGATION_ROWS, revisions_field
 from coherence.choices import AREA_CODES, Level, ToolKind
 from coherence.countries import country_name
 from instruments.models import Instrument, Interaction
@@ -68,8 +70,10 @@ def stocktake_section(context, assessment):
         "csrf_token": context.get("csrf_token"),
         # A reviewer returning the assessment may tick entries in the return form.
         "returning": "return" in allowed_transitions(request.user, assessment),
+        "conflict": (context.get("stock_form") or {}).get("conflict"),
     }
     if can_edit:
+        section.update(_forms(stock, context.get("stock_form")))
         listed = {i["code"] for i in stock["instruments"]}
         sheet = context.get("sheet")
         offered = getattr(sheet, "instruments", None)
@@ -120,6 +124,49 @@ def labelled(instruments: list[dict]) -> list[dict]:
         }
         for i in instruments
     ]
+
+
+def _forms(stock: dict, refused: dict | None) -> dict:
+    """The add forms' hidden revisions and their fields: empty, or what a refused post held
+    (the user's input is never lost)."""
+    post = refused["post"] if refused else {}
+    op = post.get("op") if post else None
+    instrument = post if op == "add_instrument" else {}
+    interaction = post if op == "add_interaction" else {}
+    return {
+        "instrument_revisions": revisions_field(
+            {"key": i["code"], "revision": i["revision"]} for i in stock["instruments"]
+        ),
+        "interaction_revisions": revisions_field(
+            {"key": interaction_key(i["source"], i["target"]), "revision": i["revision"]}
+            for i in stock["interactions"]
+        ),
+        "typed": {
+            "code": instrument.get("code", ""),
+            "name": instrument.get("name", ""),
+            "tool_type": instrument.get("tool_type", ""),
+            "levels": instrument.getlist("levels") if instrument else [],
+            "areas": instrument.getlist("areas") if instrument else [],
+            "link": instrument.get("link", ""),
+            "owner": instrument.get("owner", ""),
+            "safeguard": instrument.get("safeguard") == "on",
+        },
+        "told": {
+            "source": interaction.get("source", ""),
+            "target": interaction.get("target", ""),
+            "score": interaction.get("score", ""),
+            "rationale": interaction.get("rationale", ""),
+            "no_mitigation": interaction.get("no_mitigation") == "on",
+        },
+        "mitigation_rows": [
+            {
+                "n": n,
+                "safeguard": interaction.get(f"mitigation-{n}-safeguard", ""),
+                "how": interaction.get(f"mitigation-{n}-how", ""),
+            }
+            for n in range(1, MITIGATION_ROWS + 1)
+        ],
+    }
 
 
 @register.inclusion_tag("dashboards/_unmitigated.html")

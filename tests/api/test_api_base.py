@@ -153,13 +153,13 @@ MATRIX = [
     ),
     (
         "delete",
-        "assessments/{draft}/stocktake/instruments/PHL-LMP/",
+        "assessments/{draft}/stocktake/instruments/PHL-LMP/?revision=1",
         None,
         expect(401, 404, 404, 404, 404),
     ),
     (
         "delete",
-        "assessments/{submitted}/stocktake/interactions/PHL-LMP/MIGOF/",
+        "assessments/{submitted}/stocktake/interactions/PHL-LMP/MIGOF/?revision=1",
         None,
         expect(401, 404, 404, 404, 403),
     ),

@@ -22,6 +22,12 @@ from django.contrib.auth import get_user_model
 from assessments import discussion
 from assessments.models import Assessment
 from assessments.services import create_assessment
+from assessments.stocktake.services import (
+    InstrumentInput,
+    InteractionInput,
+    save_instrument,
+    save_interaction,
+)
 from tests.browser import axe, keyboard
 from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.browser.test_dashboards_browser import ALL_DRAWN, dashboards_data  # noqa: F401
@@ -42,12 +48,14 @@ def fast_passwords(settings):
 @pytest.fixture
 def walk_data(catalogue, users, dashboards_data):  # noqa: F811 (a fixture)
     """PHL-DMW's assessments in every state (2026 draft, 2025 submitted, 2024 returned,
-    2023 validated), PHL-DOH's 2025 submitted (the reviewer's comparison and validation),
-    and the dashboards' scores."""
+    2023 validated; the first two with a stock-taking and its history), PHL-DOH's 2025
+    submitted (the reviewer's comparison and validation), and the dashboards' scores."""
     actors = catalogue["actors"]
     ids = {}
     for cycle, state in [(2026, "draft"), (2025, "submitted"), (2024, "returned")]:
         fresh = create_assessment(actor=actors["PHL-DMW"], cycle=cycle, by=users["focal_phl"])
+        if state in ("draft", "submitted"):
+            take_stock(fresh, users["focal_phl"])
         ids[state] = bring_to(fresh, state, users).pk
     validated = create_assessment(actor=actors["PHL-DMW"], cycle=2023, by=users["focal_phl"])
     ids["validated"] = bring_to(validated, "validated", users).pk
@@ -90,6 +98,18 @@ def admin_data(catalogue, users):
         "instrument": catalogue["instruments"]["MIGOF"].pk,
         "comment": edited_comment(submitted, users).pk,
     }
+
+
+def take_stock(assessment, focal) -> None:
+    """Two instruments and an interaction, the interaction changed once."""
+    for code in ("PHL-LMP", "NAGA-MDC"):
+        save_instrument(assessment, by=focal, spec=InstrumentInput(code=code))
+    for score in (1, 2):
+        save_interaction(
+            assessment,
+            by=focal,
+            spec=InteractionInput("NAGA-MDC", "PHL-LMP", score, "The city relays the policy."),
+        )
 
 
 @dataclass
@@ -241,6 +261,7 @@ def focal_point_steps(ids: dict) -> list[Step]:
         ("fill-in-returned", f"{a}/{ids['returned']}/"),
         ("assessment-validated", f"{a}/{ids['validated']}/"),
         ("history", f"{a}/{ids['draft']}/history/H-INS-01/"),
+        ("stocktake-history", f"{a}/{ids['draft']}/stocktake/history/"),
         ("framework", f"{a}/framework/"),
         ("password-change", "/accounts/password_change/"),
         *READING,
@@ -286,6 +307,7 @@ def reviewer_steps(ids: dict) -> list[Step]:
         ("validate-asked", validate_asked),
         ("validate-done", validated),
         ("history", f"{a}/{ids['submitted']}/history/H-INS-01/"),
+        ("stocktake-history", f"{a}/{ids['submitted']}/stocktake/history/"),
         ("framework", f"{a}/framework/"),
         ("two-factor-setup", "/accounts/two-factor/setup/"),
         *READING,

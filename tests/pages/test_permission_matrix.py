@@ -17,7 +17,17 @@ from tests.pages.conftest import answer_values
 pytestmark = pytest.mark.django_db
 
 STATES = ("draft", "submitted", "returned", "validated")
-ACTIONS = ("view", "save", "submit", "return", "validate", "reopen", "upload", "history")
+ACTIONS = (
+    "view",
+    "save",
+    "submit",
+    "return",
+    "validate",
+    "reopen",
+    "upload",
+    "history",
+    "stock_history",
+)
 
 # H-LAB-01 is the indicator `returned` flags: saving or uploading it is allowed then.
 CSV = b"country,cycle,actor,indicator,value\nPHL,2026,PHL-DMW,H-LAB-01,10\n"
@@ -29,6 +39,8 @@ def perform(client, action: str, assessment: Assessment):
         return client.get(reverse("assessments:detail", args=[pk]))
     if action == "history":
         return client.get(reverse("assessments:history", args=[pk, "H-LAB-01"]))
+    if action == "stock_history":
+        return client.get(reverse("assessments:stocktake_history", args=[pk]))
     if action == "save":
         data = {"version": assessment.version, "codes": "H-LAB-01", "v-H-LAB-01": "10"}
         return client.post(reverse("assessments:save", args=[pk]), data)
@@ -58,7 +70,7 @@ def expected(role: str, state: str, action: str) -> int:
         return 404  # another actor's, another country's, or no assessments at all
     if role.startswith("reviewer") and state == "draft":
         return 404
-    if action in ("view", "history"):
+    if action in ("view", "history", "stock_history"):
         return 200
     allowed = {
         "focal_phl": {

@@ -59,7 +59,10 @@ def test_a_focal_point_lists_instruments_and_an_unmitigated_incoherence(
     assert [i["code"] for i in body["instruments"]] == ["PHL-LMP", "PHL-NAGA-PLAN"]
     (interaction,) = body["interactions"]
     assert interaction["unmitigated"] and interaction["incoherence"]
-    assert body["version"] == 4
+    # The answers' version is left as it was; each entry has the revision of its change.
+    assert body["version"] == 1
+    assert [i["revision"] for i in body["instruments"]] == [1, 2]
+    assert interaction["revision"] == 3
     shown = focal.get(f"{API}assessments/{assessment.pk}/stocktake/").json()
     assert shown == body
 

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = {
     "op": "add_instrument",
+    "revisions": "",  # the page's add form: the revisions of the entries it showed
     "code": "PHL-NAGA-PLAN",
     "name": "Naga City migration plan",
     "tool_type": "strategy",
@@ -22,6 +23,12 @@ NEW = {
 
 def post(client, assessment, data):
     return client.post(reverse("assessments:stocktake", args=[assessment.pk]), data)
+
+
+def removal(code: str) -> dict:
+    """What an instrument's remove button posts: its code and the revision shown."""
+    revision = StockInstrument.objects.get(code=code).revision
+    return {"op": "remove_instrument", "code": code, "revision": revision}
 
 
 def errors_of(response) -> str:
@@ -75,7 +82,7 @@ def test_a_bad_instrument_is_refused_naming_the_field(client_of, assessment, cha
 def listed(assessment, users, safeguards):
     for spec in (
         InstrumentInput(code="PHL-LMP"),
-        InstrumentInput(**{k: v for k, v in NEW.items() if k != "op"}),
+        InstrumentInput(**{k: v for k, v in NEW.items() if k not in ("op", "revisions")}),
     ):
         save_instrument(assessment, by=users["focal_phl"], spec=spec)
     return assessment
@@ -83,6 +90,7 @@ def listed(assessment, users, safeguards):
 
 INCOHERENCE = {
     "op": "add_interaction",
+    "revisions": "",
     "source": "PHL-NAGA-PLAN",
     "target": "PHL-LMP",
     "score": "-3",
@@ -122,7 +130,7 @@ def test_an_unmitigated_incoherence_shows_on_the_page(client_of, listed):
 def test_a_locked_assessment_refuses_an_edit_and_hides_the_forms(client_of, listed, users):
     services.submit(listed, by=users["focal_phl"])
     client = client_of("focal_phl")
-    response = post(client, listed, {"op": "remove_instrument", "code": "PHL-LMP"})
+    response = post(client, listed, removal("PHL-LMP"))
     assert "its stock-taking is locked" in errors_of(response)
     assert StockInstrument.objects.filter(code="PHL-LMP").exists()
     page = client.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
@@ -156,9 +164,9 @@ def test_a_reviewer_returns_a_stocktaking_entry_from_the_page(client_of, listed,
     entry = StockInstrument.objects.get(code="PHL-NAGA-PLAN")
     assert (entry.flagged, entry.flag_comment) == (True, "Is it the 2024 plan?")
     focal = client_of("focal_phl")
-    refused = post(focal, listed, {"op": "remove_instrument", "code": "PHL-LMP"})
+    refused = post(focal, listed, removal("PHL-LMP"))
     assert "Only the entries returned for correction may change." in errors_of(refused)
-    done = post(focal, listed, {"op": "remove_instrument", "code": "PHL-NAGA-PLAN"})
+    done = post(focal, listed, removal("PHL-NAGA-PLAN"))
     assert done.status_code == 302
 
 
