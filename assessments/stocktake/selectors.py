@@ -331,8 +331,8 @@ def reported_instruments(country: str, cycle: int, area: str | None, level: str 
 
 def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | None):
     """(level, tool type, code) of the new instruments the country's validated
-    assessments of the cycle list, and the catalogue instruments they pick (by id), for
-    the Annex B grid."""
+    assessments of the cycle list, the catalogue instruments they pick (by id), and the
+    new ones' names by code, for the Annex B grid."""
     rows, picked = reported_instruments(country, cycle, area, level)
     cells = {
         (lv, row["tool_type"], row["code"])
@@ -340,7 +340,7 @@ def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | 
         for lv in row["levels"]
         if not level or lv == level
     }
-    return cells, picked
+    return cells, picked, {row["code"]: row["name"] for row in rows}
 
 
 def validated_assessment_exists(country: str, cycle: int) -> bool:

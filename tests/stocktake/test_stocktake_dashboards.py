@@ -72,9 +72,18 @@ def test_a_bad_cycle_is_a_400_naming_it(client_of, phl_2026):
 
 
 def test_the_grid_page_of_a_country_and_cycle_holds_its_instruments(client_of, phl_2026):
+    # the cell's hover names it (a reported instrument's name is its reporter's)
     page = client_of("reviewer").get("/grid/?country=PHL&cycle=2026").content.decode()
-    assert "PHL-NAGA-PLAN" in page
-    assert "PHL-NAGA-PLAN" not in client_of("reviewer").get("/grid/?country=PHL").content.decode()
+    assert "Naga City migration and development plan" in page
+    other = client_of("reviewer").get("/grid/?country=PHL").content.decode()
+    assert "Naga City migration and development plan" not in other
+
+
+def test_the_grid_hover_names_a_reported_instrument(client_of, phl_2026):
+    response = client_of("reviewer").get("/grid/?country=PHL&cycle=2026")
+    trace = response.context["figure"]["data"][0]
+    cell = trace["customdata"][trace["y"].index("subnational")][trace["x"].index("strategy")]
+    assert "Naga City migration and development plan" in cell and "PHL-NAGA-PLAN" not in cell
 
 
 @pytest.mark.parametrize(
