@@ -30,9 +30,9 @@ def instruments_for(
 # What else a country holds in a cycle, beyond the catalogue's instruments naming it:
 # functions registered by an app this one may not import (assessments registers the
 # validated stock-taking). Each takes (country, cycle, area, level) and gives the
-# (level, tool type, code) rows of instruments of its own and the ids of catalogue
-# instruments it adds.
-GridSource = Callable[[str, int, str | None, str | None], tuple[set, set[int]]]
+# (level, tool type, code) rows of instruments of its own, the ids of catalogue
+# instruments it adds, and the names of its own instruments by code.
+GridSource = Callable[[str, int, str | None, str | None], tuple[set, set[int], dict[str, str]]]
 GRID_SOURCES: list[GridSource] = []
 
 
@@ -84,17 +84,21 @@ def grid(
     area: str | None = None,
     level: str | None = None,
     cycle: int | None = None,
+    names: dict[str, str] | None = None,
 ):
     """The Annex B grid: every (level, tool type) cell, inside out by level, with the
     count and codes of its instruments. An instrument on two levels is in both rows.
     One query, whatever the number of instruments; with a country and a cycle, also the
-    instruments the registered sources add (GRID_SOURCES), in a query or two each."""
+    instruments the registered sources add (GRID_SOURCES), in a query or two each, whose
+    names by code go into `names` when given (the catalogue's are `instrument_names`)."""
     ids = instruments_for(country=country, area=area, level=level).values("id")
     found = set(_level_rows(ids, level))
     if country and cycle:
         for source in GRID_SOURCES:
-            own, picked = source(country, cycle, area, level)
+            own, picked, own_names = source(country, cycle, area, level)
             found |= own
+            if names is not None:
+                names.update(own_names)
             if picked:
                 added = Instrument.objects.filter(pk__in=picked)
                 if area:

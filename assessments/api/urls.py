@@ -36,6 +36,9 @@ class NoSuchEndpoint(APIViewMixin, APIView):
 
     schema = None
 
+    def check_query_params(self, request):
+        """No endpoint takes no parameter: the 404 says what is wrong, not a 400."""
+
     def http_method_not_allowed(self, request, *args, **kwargs):
         path = request.path
         hint = "" if path.endswith("/") else f" Paths end with a slash: {path}/"

@@ -21,7 +21,7 @@ from django.db.models import Prefetch, Q
 from assessments.choices import State
 from assessments.models import Assessment
 from assessments.stocktake.models import StockInstrument, StockInteraction
-from instruments.models import INCOHERENCE, Interaction, Mitigation, is_incoherence
+from instruments.models import INCOHERENCE, Instrument, Interaction, Mitigation, is_incoherence
 
 PAPER, CATALOGUE = "paper", "catalogue"
 
@@ -223,7 +223,8 @@ def _paper_rows(
 
 def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
     """The validated stock-taking of each (country, cycle) pair, in six queries whatever
-    their number."""
+    their number (seven when a mitigation names a catalogue safeguard no listed instrument
+    or paper interaction names)."""
     pairs = set(pairs)
     if not pairs:
         return {}
@@ -247,6 +248,16 @@ def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
                 entry.assessment.actor.code,
             )
         )
+    listed_names = {row["code"]: row["name"] for rows_ in instruments.values() for row in rows_}
+    unnamed = {
+        m["safeguard"]
+        for found in rows.values()
+        for row in found
+        for m in row["mitigations"]
+        if m["safeguard"] not in names and m["safeguard"] not in listed_names
+    }
+    if unnamed:  # catalogue safeguards a country's mitigation names without listing them
+        names.update(Instrument.objects.filter(code__in=unnamed).values_list("code", "name"))
     stocks = {}
     for pair in pairs:
         found = rows.get(pair, [])
@@ -331,8 +342,8 @@ def reported_instruments(country: str, cycle: int, area: str | None, level: str 
 
 def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | None):
     """(level, tool type, code) of the new instruments the country's validated
-    assessments of the cycle list, and the catalogue instruments they pick (by id), for
-    the Annex B grid."""
+    assessments of the cycle list, the catalogue instruments they pick (by id), and the
+    new ones' names by code, for the Annex B grid."""
     rows, picked = reported_instruments(country, cycle, area, level)
     cells = {
         (lv, row["tool_type"], row["code"])
@@ -340,7 +351,7 @@ def reported_grid_rows(country: str, cycle: int, area: str | None, level: str | 
         for lv in row["levels"]
         if not level or lv == level
     }
-    return cells, picked
+    return cells, picked, {row["code"]: row["name"] for row in rows}
 
 
 def validated_assessment_exists(country: str, cycle: int) -> bool:

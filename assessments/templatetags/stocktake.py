@@ -12,8 +12,9 @@ from assessments.services import allowed_transitions
 from assessments.stocktake.api import own_stock
 from assessments.stocktake.flags import interaction_key
 from assessments.stocktake.views import MITIGATION_ROWS, revisions_field
-from coherence.choices import AREA_CODES, Level, ToolKind
+from coherence.choices import Level, ToolKind
 from coherence.countries import country_name
+from coherence.models import PolicyArea
 from instruments.models import Instrument, Interaction
 from instruments.selectors import instruments_for
 
@@ -103,7 +104,8 @@ def stocktake_section(context, assessment):
                 ),
                 "tool_types": list(ToolKind.choices),
                 "levels": list(Level.choices),
-                "areas": [(code, code) for code in AREA_CODES],
+                # Named in the reader's language, in their order (one query).
+                "areas": [(a.code, a.translated("name")) for a in PolicyArea.objects.all()],
                 "scores": SCORES,
             }
         )

@@ -79,12 +79,14 @@ def grid_page(request):
         filters = parse_grid_filters(request.GET)
     except BadFilter as problem:
         return bad_request(request, str(problem))
-    cells = grid(**vars(filters))
+    reported: dict[str, str] = {}  # the names of a country's own reported instruments
+    cells = grid(**vars(filters), names=reported)
     levels = filters.levels
     cell_url = f"{reverse('grid:cell')}?{urlencode(filters.params())}"
     # No title inside the chart: its column names stand on top, upright on a phone, where a
     # title would cover them; the page's caption says what it is.
-    figure = grid_figure(cells, levels=levels, names=instrument_names(hover_codes(cells)))
+    names = {**instrument_names(hover_codes(cells)), **reported}
+    figure = grid_figure(cells, levels=levels, names=names)
     total = grid_total(cells)
     return render(
         request,
@@ -166,7 +168,8 @@ def compare_page(request):
         **_options(),
     }
     if a and b:
-        cells_a, cells_b = grid(**vars(fa)), grid(**vars(fb))
+        reported: dict[str, str] = {}
+        cells_a, cells_b = grid(**vars(fa), names=reported), grid(**vars(fb), names=reported)
         levels = fa.levels
         ia, ib = cell_index(cells_a), cell_index(cells_b)
         top = max(c["count"] for c in cells_a + cells_b)
@@ -174,7 +177,7 @@ def compare_page(request):
         note_a = {k: _("%(c)s: %(n)d") % {"c": name_b, "n": ib[k]["count"]} for k in ia}
         note_b = {k: _("%(c)s: %(n)d") % {"c": name_a, "n": ia[k]["count"]} for k in ib}
         rows = compare_rows(cells_a, cells_b, levels, a, b)
-        names = instrument_names(hover_codes(cells_a, cells_b))
+        names = {**instrument_names(hover_codes(cells_a, cells_b)), **reported}
         lv_labels, tt_labels = level_labels(), tool_labels()
         shown = [
             {"level": lv_labels[r[0]], "tool_type": tt_labels[r[1]], "a": r[2], "b": r[3]}

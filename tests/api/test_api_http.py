@@ -224,6 +224,15 @@ def test_a_detail_takes_no_list_parameters(catalogue, partner):
     assert list(error["details"]) == ["page"]
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["no-such-thing/?colour=red", "assessments/1/stocktake/instruments/lower-case/?revision=1"],
+)
+def test_a_path_naming_no_endpoint_is_a_404_whatever_its_parameters(catalogue, partner, path):
+    error = assert_error(partner.get(API + path), 404, "not_found")
+    assert error["message"].startswith("No endpoint at /api/v1/")
+
+
 def test_a_parameter_given_twice_is_a_400(catalogue, partner):
     error = assert_error(partner.get(API + "instruments/?level=national&level=regional"), 400)
     assert list(error["details"]) == ["level"]

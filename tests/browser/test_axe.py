@@ -1,7 +1,8 @@
 """Every page of every role through axe-core (WCAG 2.0/2.1 A and AA, and 2.2 AA) and through
 a Tab walk for 2.2's Focus Not Obscured (2.4.11), which axe does not automate: every Tab stop
-shows a focus indicator, and no fixed or sticky box covers it. Pages reached by a form are
-checked too: after a save, after a refused save, a refused sign-in, a refused return.
+shows a focus indicator, and no fixed or sticky box covers it; and at 390 px, that the page
+does not scroll sideways. Pages reached by a form are checked too: after a save, after a
+refused save, a refused sign-in, a refused return.
 
 The same walk screenshots each page at 1366 and 390 px wide into
 $SCREENSHOT_DIR/<role>/<page>-<width>.png (default test-artifacts/screenshots/, which .ci/run
@@ -38,6 +39,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS / "screenshots")
 WIDTHS = {1366: 800, 390: 844}
+# How far the page is wider than the window (0: it does not scroll sideways).
+SIDEWAYS = "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
 
 
 @pytest.fixture(autouse=True)
@@ -142,6 +145,10 @@ class Walk:
                 rule, where = problem.split(": ", 1)
                 rules.setdefault(rule, set()).add(where)
                 details.append({"width": width, "id": rule, "nodes": [{"target": where}]})
+            wide = page.evaluate(SIDEWAYS)
+            if wide:  # the page itself scrolls sideways (a table in its own box may)
+                rules.setdefault("page-scrolls-sideways", set()).add(f"{wide} px at {width}")
+                details.append({"width": width, "id": "page-scrolls-sideways", "nodes": []})
             t2 = time.monotonic()
             page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
             phases["axe"] += t1 - t0

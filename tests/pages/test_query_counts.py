@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 # Measured on SQLite; a new query in these pages must be a decision, not an accident.
 # The form: session, user, membership, assessment, indicators, answers, instruments,
 # score, consolidated score, transition log, evidence documents; the stock-taking section's
-# instruments and interactions, and for its forms the safeguards and the actors (its
-# catalogue codes are the pickers' instruments, read once).
-FORM_QUERIES = 15
+# instruments and interactions, and for its forms the safeguards, the actors and the
+# policy areas by name (its catalogue codes are the pickers' instruments, read once).
+FORM_QUERIES = 16
 # The form's but the section's forms, plus the other assessments and their answers, and the
 # discussion's comments and read markers; the review summary (completeness, charts,
 # departures, the answers' filter) adds none; the evidence documents one.

@@ -72,9 +72,18 @@ def test_a_bad_cycle_is_a_400_naming_it(client_of, phl_2026):
 
 
 def test_the_grid_page_of_a_country_and_cycle_holds_its_instruments(client_of, phl_2026):
+    # the cell's hover names it (a reported instrument's name is its reporter's)
     page = client_of("reviewer").get("/grid/?country=PHL&cycle=2026").content.decode()
-    assert "PHL-NAGA-PLAN" in page
-    assert "PHL-NAGA-PLAN" not in client_of("reviewer").get("/grid/?country=PHL").content.decode()
+    assert "Naga City migration and development plan" in page
+    other = client_of("reviewer").get("/grid/?country=PHL").content.decode()
+    assert "Naga City migration and development plan" not in other
+
+
+def test_the_grid_hover_names_a_reported_instrument(client_of, phl_2026):
+    response = client_of("reviewer").get("/grid/?country=PHL&cycle=2026")
+    trace = response.context["figure"]["data"][0]
+    cell = trace["customdata"][trace["y"].index("subnational")][trace["x"].index("strategy")]
+    assert "Naga City migration and development plan" in cell and "PHL-NAGA-PLAN" not in cell
 
 
 @pytest.mark.parametrize(
@@ -110,3 +119,41 @@ def test_the_country_profile_names_the_incoherences_their_mitigations_and_the_un
     assert "<strong>Unmitigated</strong>" in table
     assert "and 0 unmitigated." in section
     assert "PHL-NAGA-PLAN" not in section  # names, not codes
+
+
+def test_a_mitigation_by_a_catalogue_safeguard_the_country_did_not_list_is_named(
+    client_of, catalogue, users, safeguards
+):
+    from assessments import recompute, services
+    from assessments.stocktake.checks import MitigationInput
+    from assessments.stocktake.services import (
+        InstrumentInput,
+        InteractionInput,
+        save_instrument,
+        save_interaction,
+    )
+    from tests.api.conftest import VALIDATED_ANSWERS
+    from tests.stocktake.test_stocktake_api import NEW
+
+    focal = users["focal_phl"]
+    assessment = services.create_assessment(
+        actor=catalogue["actors"]["PHL-DMW"], cycle=2026, by=focal
+    )
+    services.save_answers(
+        assessment, by=focal, version=assessment.version, answers=VALIDATED_ANSWERS
+    )
+    save_instrument(assessment, by=focal, spec=InstrumentInput(code="PHL-LMP"))
+    save_instrument(assessment, by=focal, spec=InstrumentInput(**NEW))
+    how = MitigationInput("REFUGEE-CONVENTION", "Non-refoulement binds the plan.")
+    save_interaction(
+        assessment,
+        by=focal,
+        spec=InteractionInput("PHL-NAGA-PLAN", "PHL-LMP", -2, "¶16", mitigations=[how]),
+    )
+    services.submit(assessment, by=focal)
+    services.validate(assessment, by=users["reviewer"])
+    recompute.recompute_consolidation("PHL", 2026)
+    page = client_of("reviewer").get("/dashboards/country/PHL/?cycle=2026").content.decode()
+    tools = page.split('id="tools-safeguards"')[1]
+    assert "Refugee Convention: Non-refoulement binds the plan." in tools
+    assert "REFUGEE-CONVENTION" not in tools

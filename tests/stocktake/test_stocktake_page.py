@@ -143,7 +143,7 @@ def test_the_section_reads_in_a_fixed_number_of_queries(
     client = client_of("focal_phl")
     url = reverse("assessments:detail", args=[listed.pk])
     client.get(url)
-    with django_assert_max_num_queries(16):  # the form's 11 (evidence included), the section's 5
+    with django_assert_max_num_queries(17):  # the form's 11 (evidence included), the section's 6
         assert client.get(url).status_code == 200
 
 
@@ -187,3 +187,13 @@ def test_the_section_names_tool_types_levels_and_the_instruments_of_an_interacti
     assert acts.endswith("Naga City migration plan") and "PHL-NAGA-PLAN</code>" not in acts
     # the form's choices name the instruments; their values stay codes
     assert '<option value="PHL-NAGA-PLAN">Naga City migration plan</option>' in section
+
+
+def test_the_form_names_the_policy_areas_in_the_readers_language(client_of, listed):
+    client = client_of("focal_phl")
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("assessments:detail", args=[listed.pk])).content.decode()
+    areas = page[page.index('id="st-areas"') :].split("</select>")[0]
+    # the choice reads the area's French name; the value posted stays its code
+    assert '<option value="labour_migration">labour_migration (fr)</option>' in areas
+    assert areas.count("<option") == 18
