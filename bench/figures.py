@@ -239,9 +239,10 @@ _COUNTRY = [
     'id="tools-safeguards"',
     'id="table-stock-instruments"',
     'id="table-stock-incoherences"',
-    r"<td><code>[^<]+</code>: ",
+    r"<td>[^<]+: bench(<br>|</td>)",  # a mitigation: its safeguard's name, how it helps
     r'id="unmitigated-count">[1-9]',
 ]
+_REPORTED = "Reported instrument [0-9]+ of {iso}"
 _INTERACTIONS = ['id="chart-matrix"', 'id="table-unmitigated"', 'id="table-incoherences"']
 PAGES = [
     ("/grid/", _GRID),
@@ -251,10 +252,10 @@ PAGES = [
     ("/dashboards/compare/?cycle=2025", ['id="chart-scatter"', 'id="chart-heatmap"']),
     ("/dashboards/interactions/", _INTERACTIONS),
     ("/dashboards/interests/{iso}/", ['id="chart-interests"', 'id="table-priorities"']),
-    # Stock-taking: with 20 country-reported instruments in each country and cycle.
-    ("/grid/?country={iso}&cycle=2025", [*_GRID, "B-ST-{iso}-2025-"]),
-    ("/dashboards/country/{iso}/?cycle=2025", [*_COUNTRY, "B-ST-{iso}-2025-"]),
-    ("/dashboards/interactions/?country={iso}&cycle=2025", [*_INTERACTIONS, "B-ST-{iso}-2025-"]),
+    # Stock-taking: with 20 country-reported instruments in each country and cycle, named.
+    ("/grid/?country={iso}&cycle=2025", [*_GRID, _REPORTED]),
+    ("/dashboards/country/{iso}/?cycle=2025", [*_COUNTRY, _REPORTED]),
+    ("/dashboards/interactions/?country={iso}&cycle=2025", [*_INTERACTIONS, _REPORTED]),
 ]
 
 
