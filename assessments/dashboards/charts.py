@@ -291,9 +291,11 @@ def areas_chart(
     ]
     layout = {
         "title": _title(title),
-        "xaxis": {"domain": [0, 0.48], "range": SCORE_RANGE, "title": {"text": _("Score")}},
+        # A gap between the two axes, so that the score's "100" and the coverage's "0 %"
+        # do not run into each other.
+        "xaxis": {"domain": [0, 0.45], "range": SCORE_RANGE, "title": {"text": _("Score")}},
         "xaxis2": {
-            "domain": [0.52, 1],
+            "domain": [0.55, 1],
             "range": SCORE_RANGE,
             "title": {"text": _("Coverage (%)")},
             "ticksuffix": " %",
@@ -589,7 +591,10 @@ def interaction_matrix(
             automargin=True,
             title={"text": _("Instrument that acts")},
         ),
-        "height": 260 + 22 * size,
+        # The affected instruments' names, slanted under the plot, take up to 200 px: the
+        # plot keeps 160 px or more, so that the rotated axis title stays beside it, clear
+        # of the chart's title.
+        "height": 380 + 22 * size,
         "margin": {"l": 120, "r": 20, "t": 50, "b": 140},
     }
     return _figure([trace], layout, "interactions")
