@@ -29,6 +29,7 @@ from assessments.stocktake.services import (
     save_instrument,
     save_interaction,
 )
+from coherence.models import Country
 from tests.browser import axe, keyboard
 from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.browser.test_dashboards_browser import ALL_DRAWN, dashboards_data  # noqa: F401
@@ -54,6 +55,8 @@ def walk_data(catalogue, users, dashboards_data):  # noqa: F811 (a fixture)
     2023 validated; the first two with a stock-taking and its history), PHL-DOH's 2025
     submitted (the reviewer's comparison and validation), and the dashboards' scores."""
     actors = catalogue["actors"]
+    # A long country name: the filters' lists as wide as it must still fit a phone.
+    Country.objects.get_or_create(iso3="COD", defaults={"name": "Congo (the Democratic Republic)"})
     ids = {}
     for cycle, state in [(2026, "draft"), (2025, "submitted"), (2024, "returned")]:
         fresh = create_assessment(actor=actors["PHL-DMW"], cycle=cycle, by=users["focal_phl"])
