@@ -18,18 +18,12 @@ from coherence.choices import Role
 from tests.api.conftest import assert_error, client_for
 from tests.factories import make_user
 from tests.pages.conftest import read_form, signed_in
+from tests.stocktake.test_stocktake_api import NEW
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/assessments/"
 
-NAGA = {
-    "code": "PHL-NAGA-PLAN",
-    "name": "Naga City migration and development plan",
-    "tool_type": "strategy",
-    "levels": ["subnational"],
-    "areas": ["labour_migration"],
-    "owner": "PHL-NAGA",
-}
+NAGA = NEW  # the Naga City plan, a new instrument of the country's own
 ENABLES = {
     "source": "PHL-NAGA-PLAN",
     "target": "PHL-LMP",
