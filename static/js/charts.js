@@ -14,6 +14,10 @@
     if (!source || !window.Plotly) { return; }
     var figure = JSON.parse(source.textContent);
     el.textContent = "";
+    // The chart's own height holds its box: when the window changes width, Plotly fits the
+    // chart to its box, which without this would shrink to its minimum and let the next
+    // chart cover this one's lower part.
+    if (figure.layout && figure.layout.height) { el.style.height = figure.layout.height + "px"; }
     window.Plotly.newPlot(el, figure.data, figure.layout, figure.config).then(function (gd) {
       var base = el.getAttribute("data-cell-url");
       if (base) {
