@@ -248,13 +248,13 @@ def country_stocks(pairs: Iterable[Pair]) -> dict[Pair, CountryStock]:
                 entry.assessment.actor.code,
             )
         )
-    listed_names = {row["code"]: row["name"] for rows_ in instruments.values() for row in rows_}
+    listed_codes = {pair: {row["code"] for row in listed} for pair, listed in instruments.items()}
     unnamed = {
         m["safeguard"]
-        for found in rows.values()
+        for pair, found in rows.items()
         for row in found
         for m in row["mitigations"]
-        if m["safeguard"] not in names and m["safeguard"] not in listed_names
+        if m["safeguard"] not in names and m["safeguard"] not in listed_codes.get(pair, ())
     }
     if unnamed:  # catalogue safeguards a country's mitigation names without listing them
         names.update(Instrument.objects.filter(code__in=unnamed).values_list("code", "name"))
