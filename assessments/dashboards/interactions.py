@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments.dashboards import charts
 from assessments.dashboards.common import area_names, page
-from assessments.dashboards.stock_tables import actor_names, stock_interactions_table
+from assessments.dashboards.stock_tables import stock_interactions_table
 from assessments.stocktake.selectors import country_stock
 from coherence.countries import country_name
 from coherence.models import Country
@@ -207,7 +207,7 @@ def interactions(request):
         # The country's validated stock-taking of the cycle, last (DESIGN §5: tables and
         # columns are added at the end); the page lists its unmitigated ones first.
         stock = country_stock(country, cycle)
-        tables.append(stock_interactions_table(stock, actor_names(stock)))
+        tables.append(stock_interactions_table(stock))
     position = {(s, t): v for s, t, v in pairs}
     context = {
         "filters": {"country": country, "area": area, "cycle": cycle},

@@ -4,18 +4,9 @@ interactions with their mitigations — codes, with names beside them."""
 
 from django.utils.translation import gettext as _
 
-from actors.models import Actor
 from assessments.stocktake.selectors import PAPER, CountryStock
 from coherence.choices import Level, ToolKind
 from coherence.tables import table
-
-
-def actor_names(stock: CountryStock) -> dict[str, str]:
-    """code -> name of the actors a stock names as sources: one query."""
-    codes = {row["source"] for row in stock.instruments}
-    codes |= {row["origin"] for row in stock.interactions}
-    codes |= {code for row in stock.instruments for code in row["reported_by"]}
-    return dict(Actor.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 def mitigation_text(mitigations: list[dict]) -> str:
@@ -66,7 +57,7 @@ def stock_grid_table(stock: CountryStock) -> dict:
     )
 
 
-def stock_instruments_table(stock: CountryStock, actors: dict[str, str]) -> dict:
+def stock_instruments_table(stock: CountryStock) -> dict:
     return table(
         "stock_instruments",
         _("Instruments"),
@@ -91,7 +82,7 @@ def stock_instruments_table(stock: CountryStock, actors: dict[str, str]) -> dict
                 " ".join(row["areas"]),
                 row["link"],
                 row["source"],
-                actors.get(row["source"]),
+                stock.actors.get(row["source"]),
                 row["safeguard"],
                 " ".join(row["reported_by"]),
             ]
@@ -115,7 +106,7 @@ INTERACTION_HEADER = [
 ]
 
 
-def interaction_rows(stock: CountryStock, rows: list[dict], actors: dict[str, str]) -> list:
+def interaction_rows(stock: CountryStock, rows: list[dict]) -> list:
     """Interactions with the names of both ends and of who reports them; `origin` is
     `paper` or the reporting actor's code (the acting instrument is `source`, as in the
     API)."""
@@ -129,7 +120,7 @@ def interaction_rows(stock: CountryStock, rows: list[dict], actors: dict[str, st
             row["score"],
             row["rationale"],
             row["origin"],
-            None if row["origin"] == PAPER else actors.get(row["origin"]),
+            None if row["origin"] == PAPER else stock.actors.get(row["origin"]),
             mitigation_text(row["mitigations"]),
             row["unmitigated"],
             row["divergent"],
@@ -138,31 +129,30 @@ def interaction_rows(stock: CountryStock, rows: list[dict], actors: dict[str, st
     ]
 
 
-def stock_incoherences_table(stock: CountryStock, actors: dict[str, str]) -> dict:
+def stock_incoherences_table(stock: CountryStock) -> dict:
     return table(
         "stock_incoherences",
         _("Incoherences and their mitigations"),
         INTERACTION_HEADER,
-        interaction_rows(stock, stock.incoherences, actors),
+        interaction_rows(stock, stock.incoherences),
     )
 
 
-def stock_interactions_table(stock: CountryStock, actors: dict[str, str]) -> dict:
+def stock_interactions_table(stock: CountryStock) -> dict:
     return table(
         "stock_interactions",
         _("The country's validated interactions"),
         INTERACTION_HEADER,
-        interaction_rows(stock, stock.interactions, actors),
+        interaction_rows(stock, stock.interactions),
     )
 
 
 def country_stock_tables(stock: CountryStock) -> list[dict]:
-    """The country dashboard's "tools and safeguards", for its downloads: one query
-    beyond the stock's."""
-    actors = actor_names(stock)
+    """The country dashboard's "tools and safeguards", for its downloads: no query beyond
+    the stock's (its actors' names come with it)."""
     return [
         stock_figures_table(stock),
         stock_grid_table(stock),
-        stock_instruments_table(stock, actors),
-        stock_incoherences_table(stock, actors),
+        stock_instruments_table(stock),
+        stock_incoherences_table(stock),
     ]

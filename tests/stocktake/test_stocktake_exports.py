@@ -290,12 +290,13 @@ EXPORTS = {
     # the stock-taking, then the catalogue's instruments with their levels and countries
     CELL + "&export=csv": 7,
     CELL + "&export=xlsx": 7,
-    # the catalogue's interactions (7), the country, the stock-taking (6), the actors' names
-    INTERACTIONS + "&export=csv&table=stock_interactions": 15,
-    INTERACTIONS + "&export=xlsx": 15,
-    # the scores (9 with two stock reads), the stock-taking's other four, the actors' names
-    COUNTRY + "&export=csv&table=stock_instruments": 14,
-    COUNTRY + "&export=xlsx": 14,
+    # the catalogue's interactions (7), the country, the stock-taking (6; the actors' names
+    # come with its rows)
+    INTERACTIONS + "&export=csv&table=stock_interactions": 14,
+    INTERACTIONS + "&export=xlsx": 14,
+    # the scores (9 with two stock reads), the stock-taking's other four
+    COUNTRY + "&export=csv&table=stock_instruments": 13,
+    COUNTRY + "&export=xlsx": 13,
 }
 
 
