@@ -8,6 +8,10 @@ from coherence.choices import Level, ToolKind
 from instruments.models import Instrument
 
 UNIVERSAL_LEVELS = (Level.REGIONAL, Level.INTERNATIONAL)
+# The source of a catalogue instrument as the grid and the stock-taking name it (DESIGN §2):
+# `paper` when it cites a paragraph of the paper, else `catalogue`.
+PAPER, CATALOGUE = "paper", "catalogue"
+NAME_LOOKUP_LIMIT = 900  # beyond this many codes, read every instrument rather than a long IN
 
 
 def instruments_for(
@@ -116,9 +120,11 @@ def grid(
 def instrument_names(codes: set[str]) -> dict[str, str]:
     """code -> name of the catalogue's instruments among `codes`, in one query — sent even
     for no code (Django sends no empty IN), so a page's query count does not hang on its
-    data."""
-    codes = set(codes) or {""}  # no instrument has an empty code
-    return dict(Instrument.objects.filter(code__in=codes).order_by().values_list("code", "name"))
+    data; beyond NAME_LOOKUP_LIMIT codes, every instrument's rather than a long IN."""
+    instruments = Instrument.objects.order_by()
+    if len(codes) <= NAME_LOOKUP_LIMIT:
+        instruments = instruments.filter(code__in=set(codes) or {""})  # no code is empty
+    return dict(instruments.values_list("code", "name"))
 
 
 def grid_total(cells: list[dict]) -> int:

@@ -15,8 +15,8 @@ from coherence.countries import country_name
 from coherence.models import Country
 from coherence.tables import bad_request, table
 from instruments.grid.filters import BadFilter, parse_area, parse_country, parse_cycle
-from instruments.models import Instrument, Interaction
-from instruments.selectors import instruments_for
+from instruments.models import Interaction
+from instruments.selectors import instrument_names, instruments_for
 
 MATRIX_SIZE = 40  # instruments in the interaction matrix: the most connected
 INCOHERENCE_LIMIT = 100  # rows of the incoherence list on the page (exports have all)
@@ -37,7 +37,6 @@ def interaction_set(country: str | None, area: str | None):
 
 
 INTERACTION_COLUMNS = ["id", "source", "target", "score"]
-NAME_LOOKUP_LIMIT = 900  # beyond this many codes, read every name rather than a long IN
 
 
 def interaction_frame(country: str | None, area: str | None) -> pd.DataFrame:
@@ -49,14 +48,6 @@ def interaction_frame(country: str | None, area: str | None) -> pd.DataFrame:
         .values_list("id", "source__code", "target__code", "score")
     )
     return pd.DataFrame.from_records(list(rows), columns=INTERACTION_COLUMNS)
-
-
-def instrument_names(codes: set[str]) -> dict[str, str]:
-    """code -> name for the instruments a page lists, in one query."""
-    instruments = Instrument.objects.order_by()
-    if len(codes) <= NAME_LOOKUP_LIMIT:
-        instruments = instruments.filter(code__in=codes)
-    return dict(instruments.values_list("code", "name"))
 
 
 def matrix_instruments(frame: pd.DataFrame, size: int = MATRIX_SIZE) -> list[str]:

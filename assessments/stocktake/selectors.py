@@ -22,8 +22,7 @@ from assessments.choices import State
 from assessments.models import Assessment
 from assessments.stocktake.models import StockInstrument, StockInteraction
 from instruments.models import INCOHERENCE, Instrument, Interaction, Mitigation, is_incoherence
-
-PAPER, CATALOGUE = "paper", "catalogue"
+from instruments.selectors import CATALOGUE, PAPER
 
 Pair = tuple[str, int]
 

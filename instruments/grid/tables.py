@@ -8,16 +8,17 @@ from coherence.choices import Level, ToolKind
 from instruments.grid.charts import cell_index
 from instruments.grid.filters import GridFilters
 from instruments.models import Instrument
-from instruments.selectors import instruments_for, reported_instruments
-
-# The source of a catalogue instrument, as the stock-taking's selectors name it (DESIGN §2):
-# `paper` when it cites a paragraph of the paper, else `catalogue`.
-PAPER, CATALOGUE = "paper", "catalogue"
+from instruments.selectors import (
+    CATALOGUE,
+    NAME_LOOKUP_LIMIT,
+    PAPER,
+    instruments_for,
+    reported_instruments,
+)
 
 # DESIGN §5: columns are added at the end. `source` gives each code of `instruments` its
 # source, in the same order: `paper`, `catalogue` or the reporting actor's code.
 GRID_HEADER = ["level", "tool_type", "count", "instruments", "source"]
-NAME_LOOKUP_LIMIT = 900  # beyond this many codes, read every instrument rather than a long IN
 
 
 def grid_sources(filters: GridFilters, cells: list[dict]) -> dict[str, dict]:

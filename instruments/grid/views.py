@@ -28,8 +28,8 @@ from instruments.grid.filters import (
     parse_compare,
     parse_grid_filters,
 )
-from instruments.grid.tables import CATALOGUE, PAPER, cell_entries, compare_rows
-from instruments.selectors import grid, grid_total, instrument_names
+from instruments.grid.tables import cell_entries, compare_rows
+from instruments.selectors import CATALOGUE, PAPER, grid, grid_total, instrument_names
 
 CELL_PAGE_SIZE = 100
 
